@@ -1,0 +1,122 @@
+package rule
+
+import (
+	"slices"
+	"strconv"
+)
+
+// Configuration is a bucket's CORS configuration: the CORSConfiguration
+// document of PutBucketCors and GetBucketCors.
+//
+// A Configuration holds values exactly as they were written: rule order,
+// value order, letter case and surrounding white space are kept, and optional
+// members remember whether they were present. It does not validate itself on
+// construction; call [Configuration.Validate] (or obtain it from [Parse]) to
+// learn whether S3 would accept it.
+type Configuration struct {
+	// Rules are the CORSRule elements in document order. S3 evaluates them
+	// in this order and uses the first one that matches a request.
+	Rules []Rule
+}
+
+// Rule is one CORSRule element.
+//
+// A nil or empty slice means the element is absent: S3 has no way to store an
+// empty list, and GetBucketCors never shows one.
+type Rule struct {
+	// ID is the optional rule identifier (at most 255 characters). Nil means
+	// the element is absent; a pointer to "" means <ID></ID>.
+	ID *string
+
+	// AllowedHeaders lists the header names, each with at most one "*"
+	// wildcard, that a preflight may ask for in
+	// Access-Control-Request-Headers. Matching ignores ASCII case.
+	AllowedHeaders []string
+
+	// AllowedMethods lists the methods the rule allows: each exactly one of
+	// GET, PUT, HEAD, POST and DELETE (upper case). At least one is required.
+	AllowedMethods []string
+
+	// AllowedOrigins lists the origins the rule allows, each with at most one
+	// "*" wildcard. Matching is case-sensitive and byte for byte. At least
+	// one is required; the empty string is a valid (if useless) entry.
+	AllowedOrigins []string
+
+	// ExposeHeaders lists the response headers a browser script may read,
+	// sent as Access-Control-Expose-Headers. Wildcards are not allowed.
+	ExposeHeaders []string
+
+	// MaxAgeSeconds is how long a browser may cache a preflight answer,
+	// sent as Access-Control-Max-Age. Nil means the element is absent, which
+	// differs from zero: S3 sends the header only when the element exists.
+	MaxAgeSeconds *int
+}
+
+// Clone returns a deep copy of c that shares no memory with it.
+func (c *Configuration) Clone() *Configuration {
+	if c == nil {
+		return nil
+	}
+	out := &Configuration{Rules: make([]Rule, len(c.Rules))}
+	for i := range c.Rules {
+		out.Rules[i] = c.Rules[i].Clone()
+	}
+	return out
+}
+
+// Clone returns a deep copy of r that shares no memory with it.
+func (r Rule) Clone() Rule {
+	out := Rule{
+		AllowedHeaders: slices.Clone(r.AllowedHeaders),
+		AllowedMethods: slices.Clone(r.AllowedMethods),
+		AllowedOrigins: slices.Clone(r.AllowedOrigins),
+		ExposeHeaders:  slices.Clone(r.ExposeHeaders),
+	}
+	if r.ID != nil {
+		id := *r.ID
+		out.ID = &id
+	}
+	if r.MaxAgeSeconds != nil {
+		age := *r.MaxAgeSeconds
+		out.MaxAgeSeconds = &age
+	}
+	return out
+}
+
+// Equal reports whether c and d hold the same rules with the same values in
+// the same order, treating a nil slice and an empty slice alike (both mean
+// "absent").
+func (c *Configuration) Equal(d *Configuration) bool {
+	if c == nil || d == nil {
+		return c == d
+	}
+	return slices.EqualFunc(c.Rules, d.Rules, Rule.Equal)
+}
+
+// Equal reports whether r and s are the same rule, treating a nil slice and
+// an empty slice alike.
+func (r Rule) Equal(s Rule) bool {
+	return equalPtr(r.ID, s.ID) &&
+		slices.Equal(r.AllowedHeaders, s.AllowedHeaders) &&
+		slices.Equal(r.AllowedMethods, s.AllowedMethods) &&
+		slices.Equal(r.AllowedOrigins, s.AllowedOrigins) &&
+		slices.Equal(r.ExposeHeaders, s.ExposeHeaders) &&
+		equalPtr(r.MaxAgeSeconds, s.MaxAgeSeconds)
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// Label names the rule for people: "rule 3" or, when it has an ID,
+// `rule 3 (ID "uploads")`. Index is zero-based, as everywhere in this module.
+func (r Rule) Label(index int) string {
+	s := "rule " + strconv.Itoa(index)
+	if r.ID != nil {
+		s += " (ID " + strconv.Quote(*r.ID) + ")"
+	}
+	return s
+}

@@ -1,0 +1,181 @@
+package rule
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// jsonRuleKeys are the keys of a rule object in the AWS CLI and console JSON,
+// in the order they are written.
+var jsonRuleKeys = []string{"ID", "AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposeHeaders", "MaxAgeSeconds"}
+
+func decodeJSON(doc []byte, form Form) (*Configuration, error) {
+	if !utf8.Valid(doc) {
+		return nil, malformed(-1, "", "", "the JSON document is not valid UTF-8")
+	}
+	var rules []json.RawMessage
+	if form == FormJSON {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(doc, &top); err != nil {
+			return nil, jsonFault(-1, "", err)
+		}
+		for k := range top {
+			if k != "CORSRules" {
+				return nil, malformed(-1, "", k, "unknown key "+strconv.Quote(k)+` at the top of the document; the AWS CLI form is {"CORSRules": [...]}`+topHint(k))
+			}
+		}
+		raw, ok := top["CORSRules"]
+		if !ok || string(raw) == "null" {
+			return nil, malformed(-1, "", "", `the document has no "CORSRules" list; write {"CORSRules": [{...}]} with at least one rule`)
+		}
+		if err := json.Unmarshal(raw, &rules); err != nil {
+			return nil, jsonFault(-1, "CORSRules", err)
+		}
+	} else if err := json.Unmarshal(doc, &rules); err != nil {
+		return nil, jsonFault(-1, "", err)
+	}
+
+	c := &Configuration{Rules: make([]Rule, 0, len(rules))}
+	for i, raw := range rules {
+		r, err := decodeJSONRule(i, raw)
+		if err != nil {
+			return nil, err
+		}
+		c.Rules = append(c.Rules, r)
+	}
+	return c, nil
+}
+
+func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
+	var r Rule
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
+		return r, malformed(index, "", "", "rule "+strconv.Itoa(index)+" is not a JSON object")
+	}
+	for k := range fields {
+		if !slices.Contains(jsonRuleKeys, k) {
+			return r, malformed(index, "", k, "unknown key "+strconv.Quote(k)+" in rule "+strconv.Itoa(index)+"; known are ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders and MaxAgeSeconds"+hint(k, FormJSON))
+		}
+	}
+	lists := []struct {
+		key string
+		dst *[]string
+	}{
+		{"AllowedHeaders", &r.AllowedHeaders},
+		{"AllowedMethods", &r.AllowedMethods},
+		{"AllowedOrigins", &r.AllowedOrigins},
+		{"ExposeHeaders", &r.ExposeHeaders},
+	}
+	for _, l := range lists {
+		v, ok := fields[l.key]
+		if !ok {
+			continue
+		}
+		var values []*string
+		if err := json.Unmarshal(v, &values); err != nil {
+			return r, jsonFault(index, l.key, err)
+		}
+		for _, s := range values {
+			if s == nil {
+				return r, malformed(index, l.key, "", strconv.Quote(l.key)+" in rule "+strconv.Itoa(index)+" holds null; remove it or write a string")
+			}
+			*l.dst = append(*l.dst, *s)
+		}
+		// An empty list leaves *l.dst nil: it is an absent element (C3).
+	}
+	if v, ok := fields["ID"]; ok && string(v) != "null" {
+		var id string
+		if err := json.Unmarshal(v, &id); err != nil {
+			return r, jsonFault(index, "ID", err)
+		}
+		r.ID = &id
+	}
+	if v, ok := fields["MaxAgeSeconds"]; ok && string(v) != "null" {
+		text := string(bytes.TrimSpace(v))
+		age, err := strconv.ParseInt(text, 10, 32)
+		if err != nil {
+			return r, malformed(index, "MaxAgeSeconds", text, "MaxAgeSeconds "+text+" in rule "+strconv.Itoa(index)+" is not an integer from -2147483648 to 2147483647; write the number of seconds, such as 3000")
+		}
+		n := int(age)
+		r.MaxAgeSeconds = &n
+	}
+	return r, nil
+}
+
+// jsonFault turns an encoding/json error into MalformedXML with a detail
+// that points at the fault.
+func jsonFault(index int, key string, err error) *Error {
+	where := "the JSON document"
+	if key != "" {
+		where = strconv.Quote(key)
+	}
+	if index >= 0 {
+		where += " in rule " + strconv.Itoa(index)
+	}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return malformed(index, key, "", "the JSON is not well-formed at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
+	case errors.As(err, &te):
+		want := "a list of strings"
+		if key == "ID" {
+			want = "a string"
+		} else if key == "" || key == "CORSRules" {
+			want = "a list of rule objects"
+		}
+		return malformed(index, key, "", where+" holds a JSON "+te.Value+" where "+want+" belongs")
+	}
+	return malformed(index, key, "", where+": "+err.Error())
+}
+
+func topHint(key string) string {
+	switch key {
+	case "CORSConfiguration":
+		return `; this looks like the whole put-bucket-cors input: use the object inside "CORSConfiguration"`
+	case "Bucket":
+		return `; pass only the configuration, not the request's bucket name`
+	case "CorsRules", "corsRules", "CORSRule", "Rules":
+		return `; the key is spelled "CORSRules"`
+	}
+	return ""
+}
+
+// jsonRule fixes the key order of a rule object in JSON output.
+type jsonRule struct {
+	ID             *string  `json:"ID,omitempty"`
+	AllowedHeaders []string `json:"AllowedHeaders,omitempty"`
+	AllowedMethods []string `json:"AllowedMethods,omitempty"`
+	AllowedOrigins []string `json:"AllowedOrigins,omitempty"`
+	ExposeHeaders  []string `json:"ExposeHeaders,omitempty"`
+	MaxAgeSeconds  *int     `json:"MaxAgeSeconds,omitempty"`
+}
+
+// encodeJSON writes c as AWS CLI or console JSON, indented by four spaces,
+// with absent members omitted.
+func (c *Configuration) encodeJSON(f Form) []byte {
+	rules := make([]jsonRule, len(c.Rules))
+	for i, r := range c.Rules {
+		rules[i] = jsonRule(r)
+	}
+	var v any = rules
+	if f == FormJSON {
+		v = struct {
+			CORSRules []jsonRule `json:"CORSRules"`
+		}{rules}
+	}
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	e.SetIndent("", "    ")
+	if err := e.Encode(v); err != nil {
+		// Only strings, string slices and integers are encoded: this
+		// cannot fail.
+		panic("rule: encoding JSON: " + err.Error())
+	}
+	return b.Bytes()
+}

@@ -1,0 +1,81 @@
+package rule
+
+import "bytes"
+
+// Parse reads a CORS configuration in any of the three forms S3 users write
+// and validates it exactly as PutBucketCors does.
+//
+// The forms are:
+//
+//   - the PutBucketCors XML body, with or without the XML declaration and
+//     the S3 namespace, with a rule's elements in any order;
+//   - the AWS CLI JSON, {"CORSRules": [...]}, as given to
+//     "aws s3api put-bucket-cors --cors-configuration";
+//   - the S3 console JSON, a bare array of rule objects.
+//
+// On failure the error is an [*Error] holding the code, message and status
+// S3 answers with for the first fault in S3's order. To list every fault, use
+// [Decode] and then [Configuration.Problems].
+//
+// A JSON document is judged as S3 judges the XML that the AWS CLI would send
+// for it. JSON faults that the CLI itself would catch before sending (a
+// string where a list belongs, an unknown key) are reported as MalformedXML,
+// with a Detail that names them.
+func Parse(doc []byte) (*Configuration, error) {
+	c, err := Decode(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Decode reads a CORS configuration in any form that [Parse] accepts and
+// checks only what a [Configuration] cannot represent: the 64 KiB size limit,
+// well-formedness, the document's structure, duplicate ID or MaxAgeSeconds
+// elements and MaxAgeSeconds values that are not 32-bit integers. It does not
+// apply S3's other rules, so a linter can decode a faulty configuration and
+// report every problem with [Configuration.Problems].
+//
+// On failure the error is an [*Error], reporting the fault as S3 would.
+func Decode(doc []byte) (*Configuration, error) {
+	if len(doc) > MaxDocumentSize {
+		return nil, tooBig(len(doc))
+	}
+	form, err := DetectForm(doc)
+	if err != nil {
+		return nil, err
+	}
+	doc = bytes.TrimPrefix(doc, byteOrderMark)
+	switch form {
+	case FormXML:
+		return decodeXML(doc)
+	default:
+		return decodeJSON(doc, form)
+	}
+}
+
+var byteOrderMark = []byte("\uFEFF")
+
+// DetectForm reports which form doc is written in, judging by its first
+// character other than white space and a UTF-8 byte order mark: '<' is XML,
+// '{' the AWS CLI JSON and '[' the S3 console JSON. It does not check the
+// rest of the document.
+func DetectForm(doc []byte) (Form, error) {
+	doc = bytes.TrimPrefix(doc, byteOrderMark)
+	doc = bytes.TrimLeft(doc, " \t\r\n")
+	if len(doc) == 0 {
+		return 0, malformed(-1, "", "", "the document is empty: write a CORSConfiguration with at least one CORSRule")
+	}
+	switch doc[0] {
+	case '<':
+		return FormXML, nil
+	case '{':
+		return FormJSON, nil
+	case '[':
+		return FormConsole, nil
+	}
+	return 0, malformed(-1, "", "", "the document is neither XML (starting with '<') nor JSON (starting with '{' or '[')")
+}

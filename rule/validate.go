@@ -1,0 +1,178 @@
+package rule
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Methods are the values S3 accepts in AllowedMethod, in the order its
+// documentation lists them. Comparison is case-sensitive.
+var Methods = [...]string{"GET", "PUT", "HEAD", "POST", "DELETE"}
+
+// IsMethod reports whether m is one of [Methods], exactly.
+func IsMethod(m string) bool {
+	switch m {
+	case "GET", "PUT", "HEAD", "POST", "DELETE":
+		return true
+	}
+	return false
+}
+
+// Validate reports whether S3's PutBucketCors would accept c. It returns nil
+// or the [*Error] S3 answers with: the first fault in S3's order, which
+// checks the document's structure (rule count, each rule's required
+// elements, ID length) before the values of each rule in document order
+// (methods, origins, allowed headers, expose headers).
+func (c *Configuration) Validate() error {
+	if p := c.problems(true); len(p) > 0 {
+		return p[0]
+	}
+	return nil
+}
+
+// Problems returns every fault that S3 would find in c, in the order S3
+// checks them, or nil when S3 would accept it. The first is what
+// [Configuration.Validate] returns and S3 answers with; the others are what
+// S3 would report one at a time after each fix.
+func (c *Configuration) Problems() []*Error {
+	return c.problems(false)
+}
+
+func (c *Configuration) problems(first bool) []*Error {
+	var errs []*Error
+	add := func(e *Error) bool {
+		errs = append(errs, e)
+		return first
+	}
+
+	// Structure, as S3's schema validation sees it (V5, V6, V9, D5), and
+	// values that no XML document can carry to S3.
+	if len(c.Rules) == 0 {
+		if add(malformed(-1, "", "", "the configuration has no CORSRule; add at least one rule (to remove CORS from a bucket, use DeleteBucketCors)")) {
+			return errs
+		}
+	}
+	if len(c.Rules) > MaxRules {
+		if add(malformed(-1, "", "", "the configuration has "+strconv.Itoa(len(c.Rules))+" rules; S3 allows at most "+strconv.Itoa(MaxRules)+": merge rules that share methods and headers")) {
+			return errs
+		}
+	}
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		label := r.Label(i)
+		if len(r.AllowedOrigins) == 0 {
+			if add(malformed(i, "AllowedOrigin", "", label+" has no AllowedOrigin; add at least one, such as https://www.example.com")) {
+				return errs
+			}
+		}
+		if len(r.AllowedMethods) == 0 {
+			if add(malformed(i, "AllowedMethod", "", label+" has no AllowedMethod; add at least one of GET, PUT, HEAD, POST, DELETE")) {
+				return errs
+			}
+		}
+		if element, value, bad := xmlUnsafe(r); bad {
+			if add(malformed(i, element, value, label+": "+element+" "+strconv.QuoteToASCII(value)+" holds a character that an XML document cannot carry (invalid UTF-8 or a control character), so S3 cannot receive it")) {
+				return errs
+			}
+		}
+		if r.ID != nil && utf8.RuneCountInString(*r.ID) > MaxIDLength {
+			if add(malformed(i, "ID", *r.ID, label+": the ID has "+strconv.Itoa(utf8.RuneCountInString(*r.ID))+" characters; S3 allows at most "+strconv.Itoa(MaxIDLength))) {
+				return errs
+			}
+		}
+	}
+
+	// Values, rule by rule (V10–V14).
+	for i := range c.Rules {
+		for _, e := range c.Rules[i].valueProblems(i) {
+			if add(e) {
+				return errs
+			}
+		}
+	}
+	return errs
+}
+
+// valueProblems returns the faults in the values of rule r (index i), in
+// S3's order: methods, origins, allowed headers, expose headers.
+func (r *Rule) valueProblems(i int) []*Error {
+	var errs []*Error
+	label := r.Label(i)
+	for _, m := range r.AllowedMethods {
+		if !IsMethod(m) {
+			errs = append(errs, invalid(i, "AllowedMethod", m,
+				"Found unsupported HTTP method in CORS config. Unsupported method is "+m,
+				label+": AllowedMethod "+strconv.Quote(m)+" "+methodFix(m)))
+		}
+	}
+	for _, o := range r.AllowedOrigins {
+		if n := strings.Count(o, "*"); n > 1 {
+			errs = append(errs, invalid(i, "AllowedOrigin", o,
+				`AllowedOrigin "`+o+`" can not have more than one wildcard.`,
+				label+": AllowedOrigin "+strconv.Quote(o)+" has "+strconv.Itoa(n)+` wildcards; S3 allows one "*", so list each pattern separately`))
+		}
+	}
+	for _, h := range r.AllowedHeaders {
+		if n := strings.Count(h, "*"); n > 1 {
+			errs = append(errs, invalid(i, "AllowedHeader", h,
+				`AllowedHeader "`+h+`" can not have more than one wildcard.`,
+				label+": AllowedHeader "+strconv.Quote(h)+" has "+strconv.Itoa(n)+` wildcards; S3 allows one "*", so list each pattern separately`))
+		} else if at := invalidTokenChar(h); at >= 0 {
+			errs = append(errs, invalidChar(i, label, "AllowedHeader", h, at))
+		}
+	}
+	for _, h := range r.ExposeHeaders {
+		if strings.Contains(h, "*") {
+			errs = append(errs, invalid(i, "ExposeHeader", h,
+				`ExposeHeader "`+h+`" contains wildcard. We currently do not support wildcard for ExposeHeader.`,
+				label+": ExposeHeader "+strconv.Quote(h)+` has a "*"; name each header to expose, such as ETag`))
+		} else if at := invalidTokenChar(h); at >= 0 {
+			errs = append(errs, invalidChar(i, label, "ExposeHeader", h, at))
+		}
+	}
+	return errs
+}
+
+// invalidChar reports a header name with a character that is not an HTTP
+// token character. S3's message says "AllowedHeader" for ExposeHeader values
+// too (V14).
+func invalidChar(i int, label, element, h string, at int) *Error {
+	r, _ := utf8.DecodeRuneInString(h[at:])
+	return invalid(i, element, h,
+		`AllowedHeader "`+h+`" contains invalid character.`,
+		label+": "+element+" "+strconv.Quote(h)+" contains "+strconv.QuoteRune(r)+
+			" at byte "+strconv.Itoa(at)+"; a header name holds only letters, digits and !#$%&'*+-.^_`|~ (no spaces or colons)")
+}
+
+// invalidTokenChar returns the byte offset of the first character of s that
+// is not an HTTP token character (RFC 9110, section 5.6.2), or -1.
+func invalidTokenChar(s string) int {
+	for i := 0; i < len(s); i++ {
+		if !isTokenChar(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isTokenChar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+func methodFix(m string) string {
+	if up := strings.ToUpper(strings.TrimSpace(m)); IsMethod(up) {
+		return "must be written exactly " + strconv.Quote(up) + ": methods are case-sensitive and take no spaces"
+	}
+	switch strings.ToUpper(m) {
+	case "OPTIONS":
+		return "is not needed: S3 answers OPTIONS preflights itself; list the methods the preflights ask for"
+	case "":
+		return "is empty; write one of GET, PUT, HEAD, POST, DELETE"
+	}
+	return "is not supported; S3 allows only GET, PUT, HEAD, POST and DELETE"
+}
