@@ -1,0 +1,59 @@
+package matcher
+
+import "strings"
+
+// This file holds a deliberately naive matcher written straight from the
+// behaviour rules, used as the oracle for the table tests' sanity checks and
+// for the fuzz targets:
+//
+//   - M4: "*" alone matches everything; a pattern with one "*" matches iff
+//     the string starts with the text before "*" and ends with the text after
+//     it, the two not overlapping, "*" matching zero or more of any bytes;
+//     otherwise exact equality.
+//   - D1: origins compare case-sensitively, byte for byte.
+//   - M5: header names use the same glob, compared ASCII case-insensitively.
+
+// refEqual compares a and b exactly, or ignoring ASCII case when fold is set.
+func refEqual(a, b string, fold bool) bool {
+	if !fold {
+		return a == b
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x == y {
+			continue
+		}
+		// Letters differ in case exactly by bit 0x20.
+		lx := x | 0x20
+		if x^y != 0x20 || lx < 'a' || lx > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// refMatch reports whether s matches pattern by trying every way to split s
+// into a part equal to the text before "*", a middle part the "*" absorbs,
+// and a part equal to the text after "*". It panics on more than one "*";
+// callers check that first.
+func refMatch(pattern, s string, fold bool) bool {
+	star := strings.IndexByte(pattern, '*')
+	if star < 0 {
+		return refEqual(pattern, s, fold)
+	}
+	if strings.Count(pattern, "*") > 1 {
+		panic("refMatch: more than one wildcard")
+	}
+	pre, suf := pattern[:star], pattern[star+1:]
+	for i := 0; i <= len(s); i++ {
+		for j := i; j <= len(s); j++ {
+			if refEqual(s[:i], pre, fold) && refEqual(s[j:], suf, fold) {
+				return true
+			}
+		}
+	}
+	return false
+}
