@@ -111,3 +111,10 @@ func tooBig(size int) *Error {
 			strconv.Itoa(MaxDocumentSize) + ": merge rules that share methods and headers, or use wildcard origins",
 	}
 }
+
+// GetBucketCors's answer for a bucket without CORS configuration: HTTP 404
+// with this code and message and a BucketName element in the error document.
+const (
+	CodeNoSuchCORSConfiguration    = "NoSuchCORSConfiguration"
+	MessageNoSuchCORSConfiguration = "The CORS configuration does not exist"
+)

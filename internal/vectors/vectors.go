@@ -1,0 +1,315 @@
+// Package vectors reads conformance vector files in the s3cors-vectors/1
+// format and compares an implementation's answers with them. It serves the
+// library-level runner, the middleware's runner and HTTP-level runners.
+package vectors
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/s3cors/s3cors/rule"
+)
+
+// Format is the value of a vector file's "format" key.
+const Format = "s3cors-vectors/1"
+
+// Kinds of vector.
+const (
+	KindRequest          = "request"
+	KindPutBucketCors    = "put_bucket_cors"
+	KindGetBucketCors    = "get_bucket_cors"
+	KindDeleteBucketCors = "delete_bucket_cors"
+)
+
+// File is one vector file.
+type File struct {
+	Path    string   `json:"-"`
+	Format  string   `json:"format"`
+	Vectors []Vector `json:"vectors"`
+}
+
+// Vector is one observable S3 behaviour.
+type Vector struct {
+	Name     string   `json:"name"`
+	Kind     string   `json:"kind"`
+	Spec     []string `json:"spec"`
+	Notes    string   `json:"notes"`
+	Bucket   *Bucket  `json:"bucket"`
+	Request  *Request `json:"request"`
+	Document *string  `json:"document"`
+	Expect   Expect   `json:"expect"`
+}
+
+// Bucket is the state of the bucket before the operation.
+type Bucket struct {
+	Exists *bool           `json:"exists"`
+	CORS   json.RawMessage `json:"cors"`
+}
+
+// Request is the request of a vector of kind "request".
+type Request struct {
+	Method  string                 `json:"method"`
+	Target  string                 `json:"target"`
+	Headers map[string]HeaderLines `json:"headers"`
+}
+
+// HeaderLines is a header's value: one line, or several.
+type HeaderLines []string
+
+// UnmarshalJSON accepts a string or a list of strings.
+func (h *HeaderLines) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*h = HeaderLines{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("header value must be a string or a list of strings: %s", b)
+	}
+	*h = many
+	return nil
+}
+
+// Expect is what S3 answers.
+type Expect struct {
+	Status  *int              `json:"status"`
+	Headers map[string]string `json:"headers"`
+	Absent  []string          `json:"absent"`
+	Error   *Error            `json:"error"`
+	CORS    json.RawMessage   `json:"cors"`
+}
+
+// Error is an S3 error document's fields.
+type Error struct {
+	Code         string `json:"code"`
+	Message      string `json:"message"`
+	Method       string `json:"method,omitempty"`
+	ResourceType string `json:"resource_type,omitempty"`
+	BucketName   string `json:"bucket_name,omitempty"`
+}
+
+// Load reads every *.json file of dir, strictly: unknown keys, an unknown
+// format, kind or target, duplicate names and keys that do not belong to the
+// vector's kind are errors.
+func Load(dir string) ([]File, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("no vector files in %s", dir)
+	}
+	var files []File
+	for _, p := range paths {
+		f, err := LoadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+// LoadFile reads one vector file strictly (see Load).
+func LoadFile(path string) (File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return File{}, err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	var f File
+	if err := d.Decode(&f); err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	f.Path = path
+	if f.Format != Format {
+		return File{}, fmt.Errorf("%s: format %q, want %q", path, f.Format, Format)
+	}
+	names := map[string]bool{}
+	for _, v := range f.Vectors {
+		if err := v.check(); err != nil {
+			return File{}, fmt.Errorf("%s: vector %q: %w", path, v.Name, err)
+		}
+		if names[v.Name] {
+			return File{}, fmt.Errorf("%s: duplicate vector name %q", path, v.Name)
+		}
+		names[v.Name] = true
+	}
+	return f, nil
+}
+
+func (v *Vector) check() error {
+	if v.Name == "" {
+		return errors.New("no name")
+	}
+	switch v.Kind {
+	case KindRequest:
+		if v.Request == nil {
+			return errors.New("kind request without request")
+		}
+		if v.Request.Target != "object" && v.Request.Target != "bucket" {
+			return fmt.Errorf("target %q, want object or bucket", v.Request.Target)
+		}
+		if v.Request.Method != http.MethodOptions && v.Expect.Status != nil {
+			return errors.New("expect.status given for a non-OPTIONS request")
+		}
+	case KindPutBucketCors:
+		if v.Document == nil {
+			return errors.New("kind put_bucket_cors without document")
+		}
+	case KindGetBucketCors, KindDeleteBucketCors:
+	default:
+		return fmt.Errorf("unknown kind %q", v.Kind)
+	}
+	if v.Kind != KindRequest && v.Request != nil {
+		return errors.New("request given for kind " + v.Kind)
+	}
+	if v.Kind != KindPutBucketCors && v.Document != nil {
+		return errors.New("document given for kind " + v.Kind)
+	}
+	return nil
+}
+
+// BucketExists reports whether the bucket exists before the operation.
+func (v *Vector) BucketExists() bool {
+	return v.Bucket == nil || v.Bucket.Exists == nil || *v.Bucket.Exists
+}
+
+// Configuration returns the bucket's configuration before the operation, or
+// nil when it has none.
+func (v *Vector) Configuration() (*rule.Configuration, error) {
+	if v.Bucket == nil {
+		return nil, nil
+	}
+	return parseConfig(v.Bucket.CORS)
+}
+
+// ExpectedConfiguration returns expect.cors, or nil when not given.
+func (v *Vector) ExpectedConfiguration() (*rule.Configuration, error) {
+	return parseConfig(v.Expect.CORS)
+}
+
+func parseConfig(raw json.RawMessage) (*rule.Configuration, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	return rule.Parse(raw)
+}
+
+// Response is an answer to compare with a vector's expectations.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// CheckResponse compares r with the expectations of a request vector and
+// returns one line per difference. checkStatus is false for runners that see
+// no status of their own for non-OPTIONS requests.
+func (v *Vector) CheckResponse(r Response) []string {
+	var diffs []string
+	e := v.Expect
+	if e.Status != nil && r.Status != *e.Status {
+		diffs = append(diffs, fmt.Sprintf("status %d, want %d", r.Status, *e.Status))
+	}
+	for _, name := range sortedKeys(e.Headers) {
+		want := e.Headers[name]
+		got, ok := r.Header[http.CanonicalHeaderKey(name)]
+		switch {
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("header %s missing, want %q", name, want))
+		case strings.Join(got, ", ") != want:
+			diffs = append(diffs, fmt.Sprintf("header %s = %q, want %q", name, strings.Join(got, ", "), want))
+		}
+	}
+	for _, name := range e.Absent {
+		if got, ok := r.Header[http.CanonicalHeaderKey(name)]; ok {
+			diffs = append(diffs, fmt.Sprintf("header %s = %q, want it absent", name, strings.Join(got, ", ")))
+		}
+	}
+	if e.Error != nil {
+		diffs = append(diffs, e.Error.compare(r.Body)...)
+	}
+	return diffs
+}
+
+// compare checks an XML error body against e.
+func (e *Error) compare(body []byte) []string {
+	var got struct {
+		Code, Message, Method, ResourceType, BucketName string
+	}
+	if err := xml.Unmarshal(body, &got); err != nil {
+		return []string{fmt.Sprintf("error body is not an XML error document (%v): %q", err, body)}
+	}
+	var diffs []string
+	check := func(field, got, want string) {
+		if want != "" && got != want {
+			diffs = append(diffs, fmt.Sprintf("error %s = %q, want %q", field, got, want))
+		}
+	}
+	check("code", got.Code, e.Code)
+	check("message", got.Message, e.Message)
+	check("method", got.Method, e.Method)
+	check("resource_type", got.ResourceType, e.ResourceType)
+	check("bucket_name", got.BucketName, e.BucketName)
+	return diffs
+}
+
+// CheckError compares a refused configuration's code, message and status
+// with expect.error and expect.status.
+func (v *Vector) CheckError(code, message string, status int) []string {
+	var diffs []string
+	e := v.Expect
+	if e.Error == nil {
+		return []string{fmt.Sprintf("got error %s %q, want success", code, message)}
+	}
+	if code != e.Error.Code {
+		diffs = append(diffs, fmt.Sprintf("error code %q, want %q", code, e.Error.Code))
+	}
+	if message != e.Error.Message {
+		diffs = append(diffs, fmt.Sprintf("error message %q, want %q", message, e.Error.Message))
+	}
+	if e.Status != nil && status != *e.Status {
+		diffs = append(diffs, fmt.Sprintf("status %d, want %d", status, *e.Status))
+	}
+	return diffs
+}
+
+// CheckConfiguration compares a configuration read back with expect.cors.
+func (v *Vector) CheckConfiguration(got *rule.Configuration) []string {
+	want, err := v.ExpectedConfiguration()
+	if err != nil {
+		return []string{"expect.cors is not a valid configuration: " + err.Error()}
+	}
+	if want == nil || got.Equal(want) {
+		return nil
+	}
+	return []string{fmt.Sprintf("configuration read back\n%s\nwant\n%s", got.Encode(rule.FormJSON), want.Encode(rule.FormJSON))}
+}
+
+// Tally counts outcomes and prints the closing line the format prescribes.
+type Tally struct{ Passed, Failed, Skipped int }
+
+// String returns "vectors: N passed, N failed, N skipped".
+func (t Tally) String() string {
+	return fmt.Sprintf("vectors: %d passed, %d failed, %d skipped", t.Passed, t.Failed, t.Skipped)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
