@@ -1,0 +1,79 @@
+// Package cors applies an S3 bucket's CORS configuration to requests exactly
+// as Amazon S3 does.
+//
+// [Compile] turns a [rule.Configuration] into an immutable [Policy].
+// [Policy.Evaluate] is a pure function from a [Request] (method, Origin,
+// Access-Control-Request-Method, Access-Control-Request-Headers, and whether
+// the URL addresses the bucket or an object) to a [Result]: whether S3
+// answers the request itself as a preflight, with which status, headers and
+// XML error, or lets it proceed with CORS headers added. No server is
+// needed, so a unit test can ask "would S3 allow this browser request?".
+//
+// # How S3 evaluates CORS
+//
+// A request without an Origin header is not a CORS request: S3 adds nothing.
+// Otherwise S3 walks the rules in order and uses the first whose
+// AllowedOrigins, AllowedMethods and AllowedHeaders all match:
+//
+//   - origin: an AllowedOrigin equal to the Origin, byte for byte and
+//     case-sensitively, or a pattern with one "*" matching any run of
+//     characters, including none (see package
+//     [github.com/s3cors/s3cors/matcher]);
+//   - method: the Access-Control-Request-Method header when present, on any
+//     request and not only preflights, else the request's own method;
+//   - headers: every name listed in Access-Control-Request-Headers (split on
+//     commas, trimmed, lower-cased, empty items dropped) matches an
+//     AllowedHeader, case-insensitively; again on any request that carries
+//     the header. A rule without AllowedHeader allows no requested header.
+//
+// On a match S3 sends, in this order: Access-Control-Allow-Origin ("*" when
+// the rule lists "*" among its origins, else the Origin echoed),
+// Access-Control-Allow-Methods (all of the rule's methods, joined by ", "),
+// Access-Control-Allow-Headers (the requested names, lower-cased, when any
+// were requested), Access-Control-Expose-Headers and Access-Control-Max-Age
+// (when the rule has them), Access-Control-Allow-Credentials: true (only
+// when the origin was echoed), and Vary: Origin,
+// Access-Control-Request-Headers, Access-Control-Request-Method. Without a
+// match S3 sends none of these, not even Vary.
+//
+// S3 answers every OPTIONS request itself, unauthenticated: 400 BadRequest
+// without Origin; 403 AccessForbidden when the bucket does not exist or has
+// no CORS configuration; 400 BadRequest when Access-Control-Request-Method
+// is missing or not one of GET, PUT, HEAD, POST, DELETE; 200 with the
+// headers above on a match; 403 AccessForbidden otherwise. Other requests
+// are never refused because of CORS: they only lack the headers, and the
+// browser then hides the response from the page.
+//
+// # Decisions where S3's behaviour is not publicly recorded
+//
+//   - Origins compare case-sensitively, without normalising scheme, host,
+//     port or trailing slash.
+//   - A preflight to a configured bucket without
+//     Access-Control-Request-Method gets 400 BadRequest "Invalid
+//     Access-Control-Request-Method: null"; with an unsupported value, the
+//     same with the value in place of "null". The bucket checks come first.
+//   - A rule listing "*" and other origins answers "*" (without
+//     credentials) even when the Origin equals one of the others.
+//   - Access-Control-Max-Age carries MaxAgeSeconds as stored whenever the
+//     element exists, 0 and negative values included.
+//   - An empty Origin counts as none; of several Origin lines the first
+//     counts. An empty or blank Access-Control-Request-Headers counts as
+//     absent; duplicates in it are kept, in request order.
+//   - The Method element of a 403 carries Access-Control-Request-Method,
+//     or "OPTIONS" when absent (also for a missing bucket). An empty
+//     Access-Control-Request-Method counts as absent.
+//   - Query parameters do not change a preflight's evaluation.
+//   - Every 400 answer to a preflight carries Connection: close, as the
+//     recorded one for a missing Origin does.
+//   - Access-Control-Request-Headers longer than [MaxRequestHeadersLength]
+//     bytes or naming more than [MaxRequestHeaders] headers is allowed by no
+//     rule, which bounds the work an attacker can cause.
+//
+// # Performance
+//
+// Compile precomputes every header value that depends only on the rule, an
+// index that finds the rules allowing an origin with a few map lookups
+// however many rules and patterns there are, and per-method rule sets. With
+// a reused Result, Evaluate does not allocate; see BENCHMARKS.md in the
+// repository for measurements.
+package cors

@@ -1,0 +1,124 @@
+package cors
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/s3cors/s3cors/matcher"
+	"github.com/s3cors/s3cors/rule"
+)
+
+// Policy is a bucket's CORS configuration compiled for evaluation. Every
+// answer that depends only on the configuration (joined method and expose
+// lists, Max-Age, whether the origin is echoed) is computed once by
+// [Compile].
+//
+// A Policy is immutable and safe for concurrent use. Besides the policies
+// that Compile returns, two values stand for the bucket states without a
+// configuration: a nil *Policy is a bucket without CORS configuration, and
+// [MissingBucket] a bucket that does not exist.
+type Policy struct {
+	config  *rule.Configuration
+	origins *matcher.OriginIndex
+	methods [methodCount]matcher.RuleSet
+	rules   []compiledRule
+	missing bool
+}
+
+// compiledRule holds what a rule contributes to a response.
+type compiledRule struct {
+	headers       *matcher.HeaderSet
+	allowAll      bool   // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
+	allowMethods  string // AllowedMethods joined with ", " (H3)
+	exposeHeaders string // ExposeHeaders joined with ", ", or "" (H5)
+	maxAge        string // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
+}
+
+// methodCount is the number of methods S3 allows in rules.
+const methodCount = len(rule.Methods)
+
+// methodIndex returns the position of m in rule.Methods, or -1.
+func methodIndex(m string) int {
+	switch m {
+	case "GET":
+		return 0
+	case "PUT":
+		return 1
+	case "HEAD":
+		return 2
+	case "POST":
+		return 3
+	case "DELETE":
+		return 4
+	}
+	return -1
+}
+
+var missingBucket = &Policy{missing: true}
+
+// MissingBucket returns the policy of a bucket that does not exist. S3
+// refuses preflights to such a bucket with 403 "Bucket not found" and adds
+// no CORS headers to other requests.
+func MissingBucket() *Policy { return missingBucket }
+
+// Compile validates c as PutBucketCors would and compiles it. The error, if
+// any, is the [*rule.Error] that S3 answers with. The Policy keeps its own
+// copy of c: changing c afterwards does not change the Policy.
+func Compile(c *rule.Configuration) (*Policy, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c = c.Clone()
+	origins := make([][]string, len(c.Rules))
+	for i, r := range c.Rules {
+		origins[i] = r.AllowedOrigins
+	}
+	index, err := matcher.NewOriginIndex(origins)
+	if err != nil {
+		return nil, err // unreachable: Validate checked the patterns
+	}
+	p := &Policy{config: c, origins: index, rules: make([]compiledRule, len(c.Rules))}
+	for i, r := range c.Rules {
+		headers, err := matcher.NewHeaderSet(r.AllowedHeaders)
+		if err != nil {
+			return nil, err // unreachable: Validate checked the patterns
+		}
+		cr := compiledRule{
+			headers:       headers,
+			allowAll:      index.MatchesAll().Has(i),
+			allowMethods:  strings.Join(r.AllowedMethods, ", "),
+			exposeHeaders: strings.Join(r.ExposeHeaders, ", "),
+		}
+		if r.MaxAgeSeconds != nil {
+			cr.maxAge = strconv.Itoa(*r.MaxAgeSeconds)
+		}
+		p.rules[i] = cr
+		for _, m := range r.AllowedMethods {
+			p.methods[methodIndex(m)].Add(i)
+		}
+	}
+	return p, nil
+}
+
+// MustCompile is like [Compile] but panics if c is not valid. It is meant
+// for configurations written in the program's source.
+func MustCompile(c *rule.Configuration) *Policy {
+	p, err := Compile(c)
+	if err != nil {
+		panic("cors: MustCompile: " + err.Error())
+	}
+	return p
+}
+
+// Configuration returns a copy of the configuration p was compiled from, or
+// nil for a nil Policy and for [MissingBucket].
+func (p *Policy) Configuration() *rule.Configuration {
+	if p == nil || p.missing {
+		return nil
+	}
+	return p.config.Clone()
+}
+
+// Enabled reports whether p is a compiled configuration, rather than a
+// bucket without one (nil) or a missing bucket.
+func (p *Policy) Enabled() bool { return p != nil && !p.missing }

@@ -1,0 +1,214 @@
+package cors_test
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/rule"
+)
+
+// This file holds a naive evaluator written straight from the behaviour
+// specification (sections 4 to 9 and the decisions of section 15), with
+// loops and no indexing, against which the compiled engine is fuzzed.
+
+// refAnswer is the reference evaluator's answer.
+type refAnswer struct {
+	preflight bool
+	status    int
+	rule      int
+	errInfo   cors.ErrorInfo
+	headers   []cors.Header
+	reasons   []cors.Reason
+}
+
+// refBucket is the bucket state: missing, no configuration, or config.
+type refBucket struct {
+	missing bool
+	config  *rule.Configuration
+}
+
+func refEvaluate(b refBucket, req cors.Request) refAnswer {
+	ans := refAnswer{rule: -1}
+	method := req.RequestMethod // M2
+	if method == "" {
+		method = req.Method
+	}
+	items, tooLong := refRequestHeaders(req.RequestHeaders)
+	if !b.missing && b.config != nil {
+		for _, r := range b.config.Rules {
+			ans.reasons = append(ans.reasons, refRuleReason(r, req.Origin, method, items, tooLong))
+		}
+	}
+	if req.Method == "OPTIONS" {
+		ans.preflight = true
+		acrmOrOptions := req.RequestMethod
+		if acrmOrOptions == "" {
+			acrmOrOptions = "OPTIONS"
+		}
+		switch {
+		case req.Origin == "": // P1
+			return refRefuse(ans, 400, "BadRequest", "Insufficient information. Origin request header needed.", "", "")
+		case b.missing: // P2
+			return refRefuse(ans, 403, "AccessForbidden", "CORSResponse: Bucket not found", acrmOrOptions, "BUCKET")
+		case b.config == nil: // P3
+			return refRefuse(ans, 403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket.", acrmOrOptions, "BUCKET")
+		}
+		valid := false
+		for _, m := range []string{"GET", "PUT", "HEAD", "POST", "DELETE"} {
+			if req.RequestMethod == m {
+				valid = true
+			}
+		}
+		if !valid { // D2
+			v := req.RequestMethod
+			if v == "" {
+				v = "null"
+			}
+			return refRefuse(ans, 400, "BadRequest", "Invalid Access-Control-Request-Method: "+v, "", "")
+		}
+	}
+	if b.missing || b.config == nil {
+		return ans
+	}
+	for i, reason := range ans.reasons {
+		if reason == cors.Allowed && req.Origin != "" { // M1
+			ans.rule = i
+			break
+		}
+	}
+	if ans.rule < 0 {
+		if ans.preflight { // P5
+			rt := "OBJECT"
+			if req.Target == cors.TargetBucket {
+				rt = "BUCKET"
+			}
+			return refRefuse(ans, 403, "AccessForbidden", cors.MessageNotAllowed, req.RequestMethod, rt)
+		}
+		return ans
+	}
+	if ans.preflight {
+		ans.status = 200
+	}
+	r := b.config.Rules[ans.rule]
+	star := false
+	for _, o := range r.AllowedOrigins {
+		if o == "*" {
+			star = true
+		}
+	}
+	add := func(n, v string) { ans.headers = append(ans.headers, cors.Header{Name: n, Value: v}) }
+	if star { // H1, D3
+		add("Access-Control-Allow-Origin", "*")
+	} else {
+		add("Access-Control-Allow-Origin", req.Origin)
+	}
+	add("Access-Control-Allow-Methods", strings.Join(r.AllowedMethods, ", ")) // H3
+	if len(items) > 0 {                                                      // H4
+		add("Access-Control-Allow-Headers", strings.Join(items, ", "))
+	}
+	if len(r.ExposeHeaders) > 0 { // H5
+		add("Access-Control-Expose-Headers", strings.Join(r.ExposeHeaders, ", "))
+	}
+	if r.MaxAgeSeconds != nil { // H6, D4
+		add("Access-Control-Max-Age", strconv.Itoa(*r.MaxAgeSeconds))
+	}
+	if !star { // H2
+		add("Access-Control-Allow-Credentials", "true")
+	}
+	add("Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method") // H7
+	return ans
+}
+
+func refRefuse(ans refAnswer, status int, code, message, method, resourceType string) refAnswer {
+	ans.status = status
+	ans.errInfo = cors.ErrorInfo{Code: code, Message: message, Method: method, ResourceType: resourceType}
+	ans.headers = []cors.Header{{Name: "Content-Type", Value: "application/xml"}}
+	if status == http.StatusBadRequest {
+		ans.headers = append(ans.headers, cors.Header{Name: "Connection", Value: "close"})
+	}
+	return ans
+}
+
+// refRequestHeaders parses Access-Control-Request-Headers (M5, D7, D8).
+func refRequestHeaders(lines []string) (items []string, tooLong bool) {
+	if len(strings.Join(lines, "")) > cors.MaxRequestHeadersLength {
+		return nil, true
+	}
+	for _, item := range strings.Split(strings.Join(lines, ","), ",") {
+		item = asciiLower(strings.Trim(item, " \t"))
+		if item != "" {
+			items = append(items, item)
+		}
+	}
+	if len(items) > cors.MaxRequestHeaders {
+		return nil, true
+	}
+	return items, false
+}
+
+func refRuleReason(r rule.Rule, origin, method string, items []string, tooLong bool) cors.Reason {
+	originOK := false
+	for _, o := range r.AllowedOrigins {
+		if origin != "" && refGlob(o, origin) { // M4, D1
+			originOK = true
+		}
+	}
+	if !originOK {
+		return cors.OriginNotAllowed
+	}
+	methodOK := false
+	for _, m := range r.AllowedMethods {
+		if m == method { // M3
+			methodOK = true
+		}
+	}
+	if !methodOK {
+		return cors.MethodNotAllowed
+	}
+	if tooLong {
+		return cors.RequestHeadersTooLarge
+	}
+	for _, item := range items { // M5
+		ok := false
+		for _, h := range r.AllowedHeaders {
+			if refGlob(asciiLower(h), item) {
+				ok = true
+			}
+		}
+		if !ok {
+			return cors.HeaderNotAllowed
+		}
+	}
+	return cors.Allowed
+}
+
+// refGlob matches S3's one-star pattern by trying every split of s.
+func refGlob(pattern, s string) bool {
+	star := strings.Index(pattern, "*")
+	if star < 0 {
+		return pattern == s
+	}
+	prefix, suffix := pattern[:star], pattern[star+1:]
+	for i := 0; i <= len(s); i++ {
+		for j := i; j <= len(s); j++ {
+			if s[:i] == prefix && s[j:] == suffix {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asciiLower lower-cases ASCII letters only: header names are ASCII tokens,
+// and other bytes are compared as they are.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
