@@ -93,9 +93,9 @@ func methodOrOptions(m string) string {
 func (p *Policy) refuse(res *Result, status int, code, message, method, resourceType string) {
 	res.Status = status
 	res.Error = ErrorInfo{Code: code, Message: message, Method: method, ResourceType: resourceType}
-	res.add(HeaderContentType, "application/xml")
+	res.add(fieldContentType, "application/xml")
 	if status == http.StatusBadRequest { // E2
-		res.add(HeaderConnection, "close")
+		res.add(fieldConnection, "close")
 	}
 }
 
@@ -126,7 +126,7 @@ func (p *Policy) match(req *Request, method string, res *Result) int {
 // rule's AllowedHeaders (M5).
 func allowsAll(h *matcher.HeaderSet, items []string) bool {
 	for _, item := range items {
-		if !h.Match(item) {
+		if !h.MatchLower(item) {
 			return false
 		}
 	}
@@ -138,22 +138,22 @@ func (p *Policy) allow(i int, req *Request, res *Result) {
 	res.Rule = i
 	r := &p.rules[i]
 	if r.allowAll {
-		res.add(HeaderAllowOrigin, "*")
+		res.add(fieldAllowOrigin, "*")
 	} else {
-		res.add(HeaderAllowOrigin, req.Origin)
+		res.add(fieldAllowOrigin, req.Origin)
 	}
-	res.add(HeaderAllowMethods, r.allowMethods)
+	res.add(fieldAllowMethods, r.allowMethods)
 	if len(res.items) > 0 {
-		res.add(HeaderAllowHeaders, joinItems(res))
+		res.add(fieldAllowHeaders, res.joined)
 	}
 	if r.exposeHeaders != "" {
-		res.add(HeaderExposeHeaders, r.exposeHeaders)
+		res.add(fieldExposeHeaders, r.exposeHeaders)
 	}
 	if r.maxAge != "" {
-		res.add(HeaderMaxAge, r.maxAge)
+		res.add(fieldMaxAge, r.maxAge)
 	}
 	if !r.allowAll {
-		res.add(HeaderAllowCredentials, "true")
+		res.add(fieldAllowCredentials, "true")
 	}
-	res.add(HeaderVary, VaryValue)
+	res.add(fieldVary, VaryValue)
 }

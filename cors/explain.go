@@ -92,7 +92,7 @@ func (p *Policy) Explain(req *Request) []Verdict {
 			v.Reason = RequestHeadersTooLarge
 		default:
 			for _, item := range res.items {
-				if !p.rules[i].headers.Match(item) {
+				if !p.rules[i].headers.MatchLower(item) {
 					v.Reason, v.Header = HeaderNotAllowed, item
 					break
 				}

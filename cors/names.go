@@ -49,3 +49,32 @@ const (
 	MaxRequestHeadersLength = 8 << 10
 	MaxRequestHeaders       = 256
 )
+
+// field identifies a header field that a Result may hold, so that the
+// middleware can carry fields around as bytes rather than names.
+type field uint8
+
+const (
+	fieldAllowOrigin field = iota
+	fieldAllowMethods
+	fieldAllowHeaders
+	fieldExposeHeaders
+	fieldMaxAge
+	fieldAllowCredentials
+	fieldVary
+	fieldContentType
+	fieldConnection
+)
+
+// fieldNames maps a field to its canonical name.
+var fieldNames = [...]string{
+	fieldAllowOrigin:      HeaderAllowOrigin,
+	fieldAllowMethods:     HeaderAllowMethods,
+	fieldAllowHeaders:     HeaderAllowHeaders,
+	fieldExposeHeaders:    HeaderExposeHeaders,
+	fieldMaxAge:           HeaderMaxAge,
+	fieldAllowCredentials: HeaderAllowCredentials,
+	fieldVary:             HeaderVary,
+	fieldContentType:      HeaderContentType,
+	fieldConnection:       HeaderConnection,
+}

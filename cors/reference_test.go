@@ -105,7 +105,7 @@ func refEvaluate(b refBucket, req cors.Request) refAnswer {
 		add("Access-Control-Allow-Origin", req.Origin)
 	}
 	add("Access-Control-Allow-Methods", strings.Join(r.AllowedMethods, ", ")) // H3
-	if len(items) > 0 {                                                      // H4
+	if len(items) > 0 {                                                       // H4
 		add("Access-Control-Allow-Headers", strings.Join(items, ", "))
 	}
 	if len(r.ExposeHeaders) > 0 { // H5

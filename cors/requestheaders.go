@@ -2,11 +2,13 @@ package cors
 
 import "strings"
 
-// parseRequestHeaders splits the Access-Control-Request-Headers lines into
-// res.items as S3 does (M5): items are separated by commas across all lines,
-// trimmed of spaces and tabs, lower-cased, and empty items are dropped;
-// order and duplicates are kept (D8). Items without upper-case letters are
-// substrings of the request, others are built in res.arena.
+// parseRequestHeaders splits the Access-Control-Request-Headers lines as S3
+// does (M5): items are separated by commas across all lines, trimmed of
+// spaces and tabs, lower-cased, and empty items are dropped; order and
+// duplicates are kept (D8). It writes the items, joined with ", ", into
+// res.arena in one pass and leaves that string in res.joined and each item,
+// a substring of it, in res.items: the Access-Control-Allow-Headers value
+// (H4) is then ready should a rule match.
 //
 // It reports false when the lines add up to more than
 // MaxRequestHeadersLength bytes or name more than MaxRequestHeaders headers:
@@ -14,6 +16,7 @@ import "strings"
 // request holds.
 func parseRequestHeaders(lines []string, res *Result) bool {
 	res.items = res.items[:0]
+	res.joined = ""
 	total := 0
 	for _, line := range lines {
 		total += len(line)
@@ -21,6 +24,12 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 			return false
 		}
 	}
+	if total == 0 {
+		return true
+	}
+	// Each item grows by at most the two bytes of ", ".
+	res.arena.Begin(total + 2*MaxRequestHeaders)
+	size := 0
 	for _, line := range lines {
 		for line != "" {
 			item := line
@@ -36,8 +45,22 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 				res.items = res.items[:0]
 				return false
 			}
-			res.items = append(res.items, lower(item, res))
+			if len(res.items) > 0 {
+				res.arena.AppendString(", ")
+				size += 2
+			}
+			res.arena.AppendLower(item)
+			size += len(item)
+			res.items = append(res.items, "")
+			res.items[len(res.items)-1] = item // placeholder until the joined string exists
 		}
+	}
+	res.joined = res.arena.End()
+	// Point every item into the joined, lower-cased string.
+	at := 0
+	for i, item := range res.items {
+		res.items[i] = res.joined[at : at+len(item)]
+		at += len(item) + 2
 	}
 	return true
 }
@@ -50,47 +73,4 @@ func trimSpace(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// lower returns s with ASCII letters lower-cased, without allocating when s
-// has no upper-case letter.
-func lower(s string, res *Result) string {
-	i := 0
-	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
-		i++
-	}
-	if i == len(s) {
-		return s
-	}
-	res.arena.Begin(len(s))
-	res.arena.AppendString(s[:i])
-	for ; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		res.arena.AppendByte(c)
-	}
-	return res.arena.End()
-}
-
-// joinItems returns the Access-Control-Allow-Headers value: the requested
-// headers joined with ", " (H4).
-func joinItems(res *Result) string {
-	items := res.items
-	if len(items) == 1 {
-		return items[0]
-	}
-	n := 2 * (len(items) - 1)
-	for _, it := range items {
-		n += len(it)
-	}
-	res.arena.Begin(n)
-	for i, it := range items {
-		if i > 0 {
-			res.arena.AppendString(", ")
-		}
-		res.arena.AppendString(it)
-	}
-	return res.arena.End()
 }

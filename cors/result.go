@@ -51,8 +51,10 @@ type Result struct {
 	Error ErrorInfo
 
 	headers [maxHeaders]Header
+	fields  [maxHeaders]field // which field each of headers is
 	n       int
-	items   []string // parsed Access-Control-Request-Headers
+	items   []string // parsed Access-Control-Request-Headers, substrings of joined
+	joined  string   // items joined with ", ", the Access-Control-Allow-Headers value
 	arena   arena.Arena
 }
 
@@ -99,9 +101,11 @@ func (r *Result) reset() {
 	r.Error = ErrorInfo{}
 	r.n = 0
 	r.items = r.items[:0]
+	r.joined = ""
 }
 
-func (r *Result) add(name, value string) {
-	r.headers[r.n] = Header{name, value}
+func (r *Result) add(f field, value string) {
+	r.headers[r.n] = Header{fieldNames[f], value}
+	r.fields[r.n] = f
 	r.n++
 }

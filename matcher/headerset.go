@@ -74,6 +74,30 @@ func (h *HeaderSet) Match(name string) bool {
 	return false
 }
 
+// MatchLower is like [HeaderSet.Match] for a name that has no upper-case
+// ASCII letter, such as the lower-cased items of a parsed
+// Access-Control-Request-Headers; it skips lower-casing. For a name with
+// upper-case letters its answer is unspecified.
+func (h *HeaderSet) MatchLower(name string) bool {
+	if h == nil {
+		return false
+	}
+	if h.all {
+		return true
+	}
+	if len(name) <= h.maxLit {
+		if _, ok := h.exact[name]; ok {
+			return true
+		}
+	}
+	for i := range h.wild {
+		if h.wild[i].Match(name) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchLiteral reports whether name equals one of the literal patterns,
 // ignoring ASCII case.
 func (h *HeaderSet) matchLiteral(name string) bool {

@@ -52,6 +52,21 @@ func (a *Arena) AppendByte(c byte) {
 	a.block = append(a.block, c)
 }
 
+// AppendLower appends s with its ASCII letters lower-cased.
+func (a *Arena) AppendLower(s string) {
+	if cap(a.block)-len(a.block) < len(s) {
+		a.AppendString(s) // moves the string being built to a roomy block
+	} else {
+		a.block = append(a.block, s...)
+	}
+	b := a.block[len(a.block)-len(s):]
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+}
+
 // End returns the string built since Begin.
 func (a *Arena) End() string {
 	b := a.block[a.start:]

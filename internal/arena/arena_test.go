@@ -48,3 +48,14 @@ func TestAmortisedAllocations(t *testing.T) {
 		t.Errorf("%.3f allocations per string; want one per 4 KiB block", allocs)
 	}
 }
+
+func TestAppendLower(t *testing.T) {
+	var a Arena
+	a.Begin(1)
+	a.AppendLower("Content-Type")
+	a.AppendString(", ")
+	a.AppendLower(strings.Repeat("X-AMZ-", 1000))
+	if got, want := a.End(), "content-type, "+strings.Repeat("x-amz-", 1000); got != want {
+		t.Errorf("End() = %.40q…, want %.40q…", got, want)
+	}
+}

@@ -1,0 +1,396 @@
+package cors
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+)
+
+// Option configures [Middleware] and [Policy.Handler].
+type Option func(*options)
+
+type options struct {
+	requestIDs    func(r *http.Request) (requestID, hostID string)
+	cacheSafeVary bool
+}
+
+// WithRequestIDs makes the middleware take the request ID and host ID of the
+// preflights it answers from f, instead of generating them.
+//
+// S3 sends an x-amz-request-id and an x-amz-id-2 header with every response
+// and repeats them as the RequestId and HostId elements of an error document.
+// With this option, every preflight the middleware answers, accepted or
+// refused, carries f's IDs as X-Amz-Request-Id and X-Amz-Id-2 headers, and a
+// refused preflight's error document repeats them. An S3 emulator passes its
+// own ID generator here so that preflights and the requests its handlers
+// answer look alike; a test passes a function returning fixed IDs to get
+// reproducible error bodies.
+//
+// Without this option the middleware generates IDs only when it needs them,
+// for refused preflights: a request ID of 16 random upper-case hexadecimal
+// digits and a host ID of 76 base64 characters, the shapes S3 uses. Accepted
+// preflights then carry no ID headers, which keeps them allocation-free
+// apart from their header values.
+//
+// f is called at most once per request, and only for OPTIONS requests; it
+// must be safe for concurrent use. A nil f restores the default.
+func WithRequestIDs(f func(r *http.Request) (requestID, hostID string)) Option {
+	return func(o *options) { o.requestIDs = f }
+}
+
+// WithCacheSafeVary makes the middleware add "Vary: Origin" to every response
+// of a bucket that has a CORS configuration ([Policy.Enabled]) when no rule
+// matched the request, including responses to requests without an Origin
+// header. Refused preflights of such a bucket get the full
+// "Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
+// instead, since their answer depends on all three request fields.
+//
+// S3 sends Vary only when a rule matched (H7). A response to a request
+// without Origin therefore carries neither CORS headers nor Vary, and a
+// browser's HTTP cache or a CDN may store it and later serve it, unchanged,
+// to a cross-origin fetch of the same URL, which the browser then blocks for
+// want of Access-Control-Allow-Origin. The classic case is an image first
+// loaded by an <img> tag (no Origin) and then fetched by a script or drawn
+// into a canvas with crossorigin set. Vary: Origin tells every cache that
+// the response depends on the Origin header, so it is not reused across
+// origins. The cost is a smaller hit rate for caches that key on Vary.
+//
+// Responses of buckets without configuration, and of missing buckets, get
+// no Vary from the middleware even with this option: their CORS answer does
+// not depend on Origin. When the handler sets a Vary of its own, "Origin" is
+// merged into it as described at [Middleware].
+//
+// Without this option, the default, the middleware sends Vary exactly when
+// S3 does.
+func WithCacheSafeVary() Option {
+	return func(o *options) { o.cacheSafeVary = true }
+}
+
+// Middleware returns net/http middleware that applies Amazon S3's CORS
+// behaviour to the requests of the handler it wraps. For every request, res
+// tells it which bucket policy applies (see [Resolver]); the policy decides
+// as [Policy.Evaluate] describes, and the middleware puts the answer on the
+// wire as S3 does: same statuses, header values and error bodies. Only the
+// order of the header fields differs, since net/http sorts them.
+//
+// # Authentication must be inside
+//
+// IMPORTANT: wrap the middleware around authentication, never the other way
+// round. Browsers never sign a preflight: an OPTIONS request carries no
+// Authorization header, no X-Amz-Security-Token, no presigned-URL signature
+// that covers the OPTIONS method, and S3 answers it without authenticating
+// it (W2). A server that authenticates before applying CORS refuses every
+// preflight with 403, and the browser then never sends the real request.
+// This is why presigned uploads from web pages fail their preflight against
+// many S3 emulators. The right order is
+//
+//	handler := cors.Middleware(resolver)(authenticate(s3API))
+//
+// so that preflights are answered before authentication runs and
+// authentication errors of actual requests still get their CORS headers
+// (R5), without which the page cannot even read the error.
+//
+// # Preflights
+//
+// An OPTIONS request is a preflight (W2) and is answered by the middleware;
+// it never reaches the wrapped handler. An accepted preflight gets status
+// 200, the CORS headers of the matching rule, no Content-Type and an empty
+// body (net/http sends Content-Length: 0), as S3 does (P6). A refused one
+// (P1–P5, D2) gets status 400 or 403, Content-Type: application/xml,
+// Connection: close for 400, X-Amz-Request-Id and X-Amz-Id-2 headers (see
+// [WithRequestIDs]) and S3's XML error document as the body. S3 sends that
+// body chunked, without Content-Length; the middleware flushes the header
+// before writing the body so that net/http does the same over HTTP/1.1.
+// Access-Control-* fields that an outer handler put into the header map are
+// removed from preflight answers, and Vary is merged as described below.
+//
+// # Actual requests
+//
+// A request other than OPTIONS without an Origin header (or with an empty
+// one, D7) is not a CORS request (W1, R1): it is passed to the handler
+// untouched, with the original ResponseWriter, and the resolver is not
+// called (unless [WithCacheSafeVary] is given).
+//
+// The middleware reads the request's Origin, Access-Control-Request-Method
+// and Access-Control-Request-Headers fields under their canonical names, as
+// net/http's servers store them: the first Origin line (D7), the first
+// Access-Control-Request-Method line, every Access-Control-Request-Headers
+// line. Neither the request nor its header map is modified.
+//
+// A request with an Origin is evaluated before the handler runs, and the
+// handler gets a ResponseWriter that puts the evaluated headers into the
+// response just before its header is written: at the first WriteHeader with
+// a final status, Write, Flush or ReadFrom, or after the handler returns
+// if it wrote nothing. So every response the handler produces carries them,
+// error responses included (R4, R5), whatever the handler did to the header
+// map before. At that moment the middleware
+//
+//   - deletes every Access-Control-* header the handler set, whether or not a
+//     rule matched: when one matched, S3's headers replace the handler's
+//     (never "*, *"); when none matched, S3 sends none (R2, R3), so neither
+//     does the middleware;
+//   - sets the evaluated headers, each to a value slice of its own;
+//   - merges Vary: the field names the handler listed come first, and the
+//     names of S3's Vary that the handler did not list (compared without
+//     regard to case) follow, all on one line. A handler's
+//     "Vary: Accept-Encoding" becomes
+//     "Vary: Accept-Encoding, Origin, Access-Control-Request-Headers,
+//     Access-Control-Request-Method". A handler's Vary that already lists
+//     every name on one line, or that is "*", is kept as it is. Without a
+//     rule match (and without [WithCacheSafeVary]) the handler's Vary is
+//     left alone.
+//
+// The wrapper's Unwrap method gives [http.ResponseController] access to the
+// original writer (deadlines, full duplex, hijacking); it also implements
+// [http.Flusher], [http.Hijacker], [io.ReaderFrom] and [io.StringWriter] by
+// forwarding. Informational 1xx statuses (except 101) pass through without
+// the CORS headers, which go into the final response. A hijacked connection
+// gets no headers from the middleware.
+//
+// # Router integration
+//
+// Wrap the whole router, from outside, as an http.Handler:
+//
+//	mux := http.NewServeMux()
+//	mux.HandleFunc("GET /{bucket}/{key...}", getObject)
+//	mux.HandleFunc("PUT /{bucket}/{key...}", putObject)
+//	http.ListenAndServe(addr, cors.Middleware(resolver)(mux))
+//
+// Route-level wrapping does not work for preflights. With Go 1.22 method
+// patterns such as "GET /x", [http.ServeMux] answers an OPTIONS request to
+// that path with 405 Method Not Allowed, without CORS headers, before any
+// handler registered for the route runs. gorilla/mux does the same for
+// routes restricted with Methods(...), and runs the middleware added with
+// Router.Use only after a route matched, method included, so Router.Use is
+// not enough either: wrap the router itself. Other routers that check the
+// method before running route middleware (chi, for one) behave alike. A
+// CORS wrapper that sits behind the router never sees the preflight; one in
+// front of it answers every OPTIONS request, whether or not a route would
+// match it.
+//
+// # Cost
+//
+// With a ResponseWriter whose header map is reused, an accepted preflight
+// costs one allocation (the header values), an actual request with an
+// Origin one (the wrapper, which holds the header values), and a request
+// without Origin none. Evaluation results are pooled.
+//
+// Middleware panics if res is nil, and the returned function panics if the
+// handler is nil.
+func Middleware(res Resolver, opts ...Option) func(http.Handler) http.Handler {
+	if res == nil {
+		panic("cors: Middleware: nil Resolver")
+	}
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return func(next http.Handler) http.Handler {
+		if next == nil {
+			panic("cors: Middleware: nil handler")
+		}
+		return &handler{resolver: res, next: next, opts: o}
+	}
+}
+
+// Handler returns next wrapped in [Middleware] with p as the policy of every
+// request: for a server, or a route, that serves one bucket at the root of
+// its URL space. The Target is [TargetBucket] when the URL path is "" or "/",
+// and [TargetObject] otherwise. p may be nil (CORS not enabled: preflights
+// are refused with 403 and actual responses get no CORS headers) or
+// [MissingBucket].
+//
+// To serve several buckets, or to replace a policy while the server runs,
+// use Middleware with a [Resolver].
+func (p *Policy) Handler(next http.Handler, opts ...Option) http.Handler {
+	return Middleware(staticResolver{p}, opts...)(next)
+}
+
+// handler is the http.Handler that Middleware returns.
+type handler struct {
+	resolver Resolver
+	next     http.Handler
+	opts     options
+}
+
+// resultPool holds Results for reuse; the strings a Result hands out stay
+// valid after reuse, so none of them needs copying.
+var resultPool = sync.Pool{New: func() any { return new(Result) }}
+
+// bodyPool holds buffers for the error documents of refused preflights.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// maxPooledBody is the largest error-document buffer kept for reuse; the
+// rare larger ones, which quote a long Access-Control-Request-Method, are
+// left to the garbage collector.
+const maxPooledBody = 4 << 10
+
+// Canonical names of S3's ID headers.
+const (
+	headerRequestID = "X-Amz-Request-Id"
+	headerHostID    = "X-Amz-Id-2"
+)
+
+func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	origin := first(r.Header[HeaderOrigin]) // D7: the first line; "" is none
+	if r.Method == http.MethodOptions {
+		m.preflight(w, r, origin) // W2
+		return
+	}
+	if origin == "" { // W1, R1
+		if m.opts.cacheSafeVary {
+			if p, _ := m.resolver.ResolveCORS(r); p.Enabled() {
+				cw := newWriterWithFields(w, false)
+				cw.fields.add(fieldVary, HeaderOrigin)
+				m.serve(cw, r)
+				return
+			}
+		}
+		m.next.ServeHTTP(w, r)
+		return
+	}
+	p, target := m.resolver.ResolveCORS(r)
+	req := Request{
+		Method:         r.Method,
+		Origin:         origin,
+		RequestMethod:  first(r.Header[HeaderRequestMethod]), // M2
+		RequestHeaders: r.Header[HeaderRequestHeaders],       // M6
+		Target:         target,
+	}
+	// Without Access-Control-Request-Headers, Evaluate needs no buffers: a
+	// Result on the stack costs less than a pooled one.
+	var local Result
+	res, pooled := &local, (*Result)(nil)
+	if len(req.RequestHeaders) > 0 {
+		pooled = resultPool.Get().(*Result)
+		res = pooled
+	}
+	p.Evaluate(&req, res)
+	var cw *responseWriter
+	switch {
+	case res.n > 0: // R4
+		cw = newWriterWithFields(w, true)
+		cw.fields.addResult(res)
+	case m.opts.cacheSafeVary && p.Enabled():
+		cw = newWriterWithFields(w, true)
+		cw.fields.add(fieldVary, HeaderOrigin)
+	default: // R2, R3: only the handler's own CORS fields go
+		cw = &responseWriter{ResponseWriter: w, strip: true}
+	}
+	if pooled != nil {
+		resultPool.Put(pooled)
+	}
+	m.serve(cw, r)
+}
+
+// serve runs the wrapped handler with cw and applies the CORS headers
+// afterwards if the handler wrote nothing.
+func (m *handler) serve(cw *responseWriter, r *http.Request) {
+	m.next.ServeHTTP(cw, r)
+	cw.apply()
+}
+
+// maxPreflightHeaders is the most fields a preflight answer sets: the
+// evaluated ones, Vary in cache-safe mode and the two ID headers.
+const maxPreflightHeaders = maxHeaders + 3
+
+// preflight answers an OPTIONS request (P1–P6, D2).
+func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin string) {
+	p, target := m.resolver.ResolveCORS(r)
+	req := Request{
+		Method:         r.Method,
+		Origin:         origin,
+		RequestMethod:  first(r.Header[HeaderRequestMethod]),
+		RequestHeaders: r.Header[HeaderRequestHeaders],
+		Target:         target,
+	}
+	res := resultPool.Get().(*Result)
+	p.Evaluate(&req, res)
+	status := res.Status
+
+	var names [maxPreflightHeaders]string
+	fields := res.Headers()
+	n := len(fields)
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.Enabled()
+	if vary {
+		names[n] = HeaderVary
+		n++
+	}
+	var requestID, hostID string
+	ids := status != http.StatusOK || m.opts.requestIDs != nil
+	if ids {
+		if m.opts.requestIDs != nil {
+			requestID, hostID = m.opts.requestIDs(r)
+		} else {
+			requestID, hostID = newRequestIDs()
+		}
+		names[n], names[n+1] = headerRequestID, headerHostID
+		n += 2
+	}
+	vals := make([]string, n) // one backing array for every value set
+	for i, f := range fields {
+		vals[i] = f.Value
+	}
+	i := len(fields)
+	if vary {
+		vals[i] = VaryValue
+		i++
+	}
+	if ids {
+		vals[i], vals[i+1] = requestID, hostID
+	}
+	setHeaders(w.Header(), names[:n], vals, true)
+
+	if status == http.StatusOK { // P6: empty body, no Content-Type
+		resultPool.Put(res)
+		w.WriteHeader(status)
+		return
+	}
+	doc := res.ErrorDocument(requestID, hostID)
+	resultPool.Put(res)
+	w.WriteHeader(status)
+	// E2: S3 sends error bodies chunked. Sending the header before the body
+	// keeps net/http from computing a Content-Length for the short body.
+	_ = http.NewResponseController(w).Flush()
+	bp := bodyPool.Get().(*[]byte)
+	*bp = doc.AppendXML((*bp)[:0])
+	_, _ = w.Write(*bp)
+	if cap(*bp) <= maxPooledBody {
+		bodyPool.Put(bp)
+	}
+}
+
+// first returns the first of a header's lines, or "".
+func first(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return lines[0]
+}
+
+// newRequestIDs returns a random request ID and host ID shaped like S3's: 16
+// upper-case hexadecimal digits, and 76 base64 characters (56 random bytes).
+// They identify a response in logs and bug reports and are not secrets.
+func newRequestIDs() (requestID, hostID string) {
+	const digits = "0123456789ABCDEF"
+	var raw [56]byte
+	for i := 0; i < len(raw); i += 8 {
+		binary.LittleEndian.PutUint64(raw[i:], rand.Uint64())
+	}
+	var b [16 + 76]byte
+	x := rand.Uint64()
+	for i := range 16 {
+		b[i] = digits[x>>60]
+		x <<= 4
+	}
+	base64.StdEncoding.Encode(b[16:], raw[:])
+	s := string(b[:])
+	return s[:16], s[16:]
+}

@@ -1,0 +1,148 @@
+package cors_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/s3cors/s3cors/cors"
+)
+
+// mwDiscardWriter is a ResponseWriter that keeps only the header map, which
+// the benchmarks clear and reuse between requests, as a server reuses its
+// buffers; it isolates the middleware's own allocations.
+type mwDiscardWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *mwDiscardWriter) Header() http.Header         { return w.h }
+func (w *mwDiscardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *mwDiscardWriter) WriteHeader(code int)        { w.status = code }
+func (w *mwDiscardWriter) reset()                      { clear(w.h); w.status = 0 }
+
+// mwScenario is one benchmark case; the same five run against rs/cors in
+// the benchmarks/rscors module.
+type mwScenario struct {
+	name      string
+	policy    *cors.Policy
+	req       *http.Request
+	status    int
+	origin    string // expected Access-Control-Allow-Origin, or ""
+	maxAllocs float64
+}
+
+const mwBenchRule = `{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET", "PUT", "POST"],
+	"AllowedHeaders": ["content-type", "x-amz-date"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 3000}`
+
+// mwManyOriginsConfig is a rule with 100 exact origins and 100
+// "https://*.exampleN.com" patterns.
+func mwManyOriginsConfig() string {
+	var origins []string
+	for i := range 100 {
+		origins = append(origins, fmt.Sprintf(`"https://site%d.example.org"`, i))
+	}
+	for i := range 100 {
+		origins = append(origins, fmt.Sprintf(`"https://*.example%d.com"`, i))
+	}
+	return `{"CORSRules": [{"AllowedOrigins": [` + strings.Join(origins, ", ") + `],
+		"AllowedMethods": ["GET", "PUT", "POST"], "AllowedHeaders": ["content-type", "x-amz-date"],
+		"ExposeHeaders": ["ETag"], "MaxAgeSeconds": 3000}]}`
+}
+
+func mwScenarios(tb testing.TB) []mwScenario {
+	p := mwPolicy(tb, `{"CORSRules": [`+mwBenchRule+`]}`)
+	many := mwPolicy(tb, mwManyOriginsConfig())
+	return []mwScenario{
+		{"a", p, mwRequest("OPTIONS", "/photos/cat.jpg", "Origin", "https://app.example.com",
+			"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type,x-amz-date"),
+			200, "https://app.example.com", 2},
+		{"b", p, mwRequest("GET", "/photos/cat.jpg", "Origin", "https://app.example.com"), 200, "https://app.example.com", 1},
+		{"c", p, mwRequest("GET", "/photos/cat.jpg", "Origin", "https://evil.example.org"), 200, "", 1},
+		{"d", many, mwRequest("OPTIONS", "/photos/cat.jpg", "Origin", "https://app.example99.com",
+			"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type,x-amz-date"),
+			200, "https://app.example99.com", 2},
+		{"e", p, mwRequest("GET", "/photos/cat.jpg"), 200, "", 0},
+	}
+}
+
+// mwBenchInner is the handler behind the middleware in benchmarks.
+var mwBenchInner = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusOK)
+})
+
+func mwCheckScenario(tb testing.TB, s mwScenario, h http.Handler) {
+	tb.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, s.req)
+	if rec.Code != s.status || rec.Header().Get("Access-Control-Allow-Origin") != s.origin {
+		tb.Fatalf("scenario %s: status %d, Access-Control-Allow-Origin %q; want %d, %q",
+			s.name, rec.Code, rec.Header().Get("Access-Control-Allow-Origin"), s.status, s.origin)
+	}
+}
+
+// BenchmarkMiddleware measures ServeHTTP for the scenarios (a) preflight
+// with two requested headers, (b) GET from an allowed origin, (c) GET from a
+// disallowed origin, (d) preflight matching the last of 100 wildcard
+// origins, (e) GET without Origin; each with a reused header map and with a
+// fresh httptest.ResponseRecorder.
+func BenchmarkMiddleware(b *testing.B) {
+	for _, s := range mwScenarios(b) {
+		h := s.policy.Handler(mwBenchInner)
+		mwCheckScenario(b, s, h)
+		b.Run("scenario="+s.name+"/writer=reused", func(b *testing.B) {
+			w := &mwDiscardWriter{h: make(http.Header)}
+			b.ReportAllocs()
+			for b.Loop() {
+				w.reset()
+				h.ServeHTTP(w, s.req)
+			}
+		})
+		b.Run("scenario="+s.name+"/writer=recorder", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(httptest.NewRecorder(), s.req)
+			}
+		})
+	}
+}
+
+// BenchmarkMiddlewareParallel is scenario (b) from all Ps at once, to show
+// that the pooled results and the resolver do not contend.
+func BenchmarkMiddlewareParallel(b *testing.B) {
+	s := mwScenarios(b)[1]
+	h := s.policy.Handler(mwBenchInner)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &mwDiscardWriter{h: make(http.Header)}
+		for pb.Next() {
+			w.reset()
+			h.ServeHTTP(w, s.req)
+		}
+	})
+}
+
+// TestMiddlewareAllocations checks the allocation budget with a reused
+// header map: at most two per preflight, one per actual request with an
+// Origin (the response writer wrapper, which holds the header values) and
+// none without.
+func TestMiddlewareAllocations(t *testing.T) {
+	if mwRace {
+		t.Skip("the race detector changes sync.Pool and allocation counts")
+	}
+	for _, s := range mwScenarios(t) {
+		h := s.policy.Handler(mwBenchInner)
+		mwCheckScenario(t, s, h)
+		w := &mwDiscardWriter{h: make(http.Header)}
+		allocs := testing.AllocsPerRun(200, func() {
+			w.reset()
+			h.ServeHTTP(w, s.req)
+		})
+		t.Logf("scenario %s: %.0f allocations", s.name, allocs)
+		if allocs > s.maxAllocs {
+			t.Errorf("scenario %s: %.1f allocations per request, want at most %.0f", s.name, allocs, s.maxAllocs)
+		}
+	}
+}
