@@ -1,0 +1,44 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/s3cors/s3cors/rule"
+)
+
+func runConvert(e *env, args []string) int {
+	flags := newFlagSet("convert")
+	to := &choice{"", []string{"xml", "json", "console"}}
+	flags.Var(to, "to", "")
+	pos, err := parseArgs(flags, args)
+	if err != nil {
+		return flagError(e, "convert", err)
+	}
+	switch {
+	case len(pos) == 0:
+		return usageError(e, "convert", "no configuration file given", "pass the file to convert, such as 's3cors convert cors.json --to xml', or - for standard input")
+	case len(pos) > 1:
+		return usageError(e, "convert", fmt.Sprintf("one configuration file expected, got %d (%s)", len(pos), strings.Join(pos, " ")), "convert one file at a time")
+	case to.value == "":
+		return usageError(e, "convert", "--to is required", "pass --to xml, --to json or --to console")
+	}
+	form, _ := rule.ParseForm(to.value)
+
+	doc, err := readInput(e, pos[0])
+	if err != nil {
+		fmt.Fprintf(e.stderr, "convert: cannot read %s: %v: check the path and permissions\n", displayName(pos[0]), unwrapPathError(err))
+		return exitUsage
+	}
+	c, err := rule.Parse(doc)
+	if err != nil {
+		return refusedConfig(e, "convert", pos[0], err)
+	}
+	out := c.Encode(form)
+	if e.terminal && !bytes.HasSuffix(out, []byte("\n")) {
+		out = append(out, '\n') // keep the shell prompt off the last line
+	}
+	e.stdout.Write(out)
+	return exitOK
+}

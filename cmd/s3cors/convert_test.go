@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/s3cors/s3cors/rule"
+)
+
+func TestConvert(t *testing.T) {
+	src := "../../../testdata/configs/valid-any-order.xml"
+	golden, err := os.ReadFile("../../testdata/configs/valid-any-order.golden.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(filepath.Join("testdata", src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := rule.Parse(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// XML is exactly what GetBucketCors returns.
+	xml := s3cors(t, "", "convert", src, "--to", "xml")
+	xml.expect(t, 0, nil, nil)
+	if xml.stdout != string(golden) {
+		t.Errorf("XML\n%s\nwant\n%s", xml.stdout, golden)
+	}
+
+	for _, to := range []string{"xml", "json", "console"} {
+		t.Run(to, func(t *testing.T) {
+			r := s3cors(t, "", "convert", "--to", to, src)
+			r.expect(t, 0, nil, nil)
+			form, _ := rule.DetectForm([]byte(r.stdout))
+			if form.String() != to {
+				t.Errorf("output is %s, want %s:\n%s", form, to, r.stdout)
+			}
+			got, err := rule.Parse([]byte(r.stdout))
+			if err != nil {
+				t.Fatalf("output does not parse: %v\n%s", err, r.stdout)
+			}
+			if !got.Equal(want) {
+				t.Errorf("conversion lost information:\n%s", r.stdout)
+			}
+			// Round trip through standard input and back to XML.
+			back := s3cors(t, r.stdout, "convert", "-", "--to", "xml")
+			back.expect(t, 0, nil, nil)
+			if back.stdout != string(golden) {
+				t.Errorf("round trip\n%s\nwant\n%s", back.stdout, golden)
+			}
+		})
+	}
+
+	console := s3cors(t, "", "convert", "explain.json", "--to", "console")
+	if !strings.HasPrefix(console.stdout, "[") || !strings.Contains(console.stdout, `"ID": "uploads"`) {
+		t.Errorf("console output:\n%s", console.stdout)
+	}
+}
+
+func TestConvertRefused(t *testing.T) {
+	r := s3cors(t, "", "convert", "s3-not-well-formed.xml", "--to", "json")
+	r.expect(t, 1, nil, []string{"convert: S3 would refuse the configuration in s3-not-well-formed.xml: 400 MalformedXML: The XML you provided was not well-formed"})
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want nothing", r.stdout)
+	}
+	s3cors(t, "", "convert", "../../../testdata/configs/invalid-origin-two-wildcards.xml", "--to", "json").expect(t, 1, nil, []string{"InvalidRequest: AllowedOrigin"})
+}

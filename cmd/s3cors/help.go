@@ -1,0 +1,236 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+const mainUsage = `s3cors checks, explains, converts and serves Amazon S3 bucket CORS
+configurations, applying the same rules as S3.
+
+Usage:
+  s3cors <command> [flags] [arguments]
+
+Commands:
+  lint      report what S3 would refuse and what it would accept but should not
+  explain   show S3's exact answer to a request, and why each rule matched or not
+  convert   rewrite a configuration as XML, AWS CLI JSON or S3 console JSON
+  serve     serve a folder as a CORS-enabled bucket, for local development
+  help      show help for a command
+  version   print the version
+
+A configuration may be written as the PutBucketCors XML body, the AWS CLI
+JSON ({"CORSRules": [...]}) or the S3 console JSON (a bare array of rules);
+every command reads all three. A file name of - means standard input.
+
+Examples:
+  s3cors lint cors.json
+  s3cors explain cors.xml --origin https://app.example.com --request-method PUT
+  s3cors convert cors.json --to xml
+  s3cors serve --config cors.json --dir ./public
+
+Run 's3cors help <command>' for the flags and examples of a command.
+`
+
+const versionUsage = `Usage: s3cors version
+
+Prints the version of s3cors.
+
+Example:
+  s3cors version
+`
+
+// commandHelp holds the help text of each command.
+var commandHelp = map[string]string{
+	"lint":    lintUsage(),
+	"explain": explainUsage,
+	"convert": convertUsage,
+	"serve":   serveUsage,
+	"help":    helpUsage,
+	"version": versionUsage,
+}
+
+func lintUsage() string {
+	var b strings.Builder
+	b.WriteString(`Usage: s3cors lint [--format text|json] [--fail-on error|warning|info] FILE...
+
+Lint first gives S3's verdict on each configuration: whether PutBucketCors
+would accept it and, if not, the error code and message S3 answers with (the
+first problem), followed by every other problem S3 would report once that one
+is fixed, each with its rule and value. Then it reports findings that S3
+accepts without complaint but that are mistakes or risks, each with an ID,
+a severity, why it matters and a suggested fix. Findings are reported for
+configurations that S3 refuses too, as far as they can be judged, so that
+everything can be fixed in one go.
+
+Flags:
+  --format text|json   output for people (default), or JSON
+  --fail-on LEVEL      lowest severity that makes lint exit 1: error
+                       (default), warning or info; S3's refusals count as
+                       errors
+
+Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for a
+usage error or a file that cannot be read (the other files are still linted).
+
+JSON output is one array with an object per file, in argument order:
+  [{"file": "cors.json",
+    "s3": {"accepted": false,
+           "errors": [{"code": "...", "message": "...", "rule": 0, "value": "..."}]},
+    "findings": [{"id": "S3C104", "severity": "error", "rule": 0,
+                  "value": "...", "message": "...", "fix": "..."}]}]
+"rule" is the zero-based rule index, or null when the item concerns the whole
+document; "value" is the value at fault, or null.
+
+Findings (IDs are stable; S3C1xx origins, S3C2xx headers, S3C3xx rule
+order, S3C4xx methods and exposed headers, S3C5xx MaxAgeSeconds):
+`)
+	for _, c := range allChecks {
+		fmt.Fprintf(&b, "  %s  %-7s  %s\n", c.ID, c.Severity, c.Title)
+	}
+	b.WriteString(`
+S3 sends Access-Control-Allow-Credentials: true with every origin it echoes,
+that is, for every rule without "*" among its origins; a broad pattern in such
+a rule lets other sites read responses with the user's cookies, hence error.
+
+Examples:
+  s3cors lint cors.json
+  s3cors lint --fail-on warning cors/*.json
+  s3cors lint --format json cors.xml | jq '.[].findings[].id'
+  aws s3api get-bucket-cors --bucket my-bucket | s3cors lint -
+`)
+	return b.String()
+}
+
+const explainUsage = `Usage: s3cors explain FILE --origin ORIGIN [--method METHOD]
+         [--request-method METHOD] [--request-header HEADERS]...
+         [--target object|bucket] [--request FILE|-] [--format text|json]
+
+Explain prints exactly what S3 would answer to one request under the
+configuration in FILE: for a preflight (OPTIONS) the status, the headers in
+S3's order and the XML error body; for any other request the CORS headers S3
+adds to its response. Then it says, rule by rule, why each rule did or did not
+match. S3 applies the first rule that matches.
+
+Flags:
+  --origin ORIGIN          the Origin header, such as https://app.example.com
+                           (required unless --request gives one; pass
+                           --origin "" for a request without Origin)
+  --method METHOD          the request's method (default OPTIONS when
+                           --request-method is given, else GET)
+  --request-method METHOD  the Access-Control-Request-Method header
+  --request-header HEADERS the Access-Control-Request-Headers header, such as
+                           "content-type, x-amz-date"; may be repeated
+  --target object|bucket   whether the URL names an object or the bucket
+                           itself (default object); decides the
+                           ResourceType of a refused preflight
+  --request FILE|-         read the request from a file or standard input,
+                           as "curl -v" prints it ("> OPTIONS /key HTTP/1.1",
+                           "> Origin: ...") or as browser developer tools
+                           show request headers ("Name: value" lines,
+                           optionally after a request line); flags override
+                           what it says
+  --format text|json       output for people (default), or JSON
+
+With --request, the target comes from the request line's path, with the query
+ignored: "/" is the bucket. When the Host header is a path-style S3 endpoint
+(s3.amazonaws.com, s3.REGION.amazonaws.com, s3-REGION.amazonaws.com), an IP
+address or localhost, the first path segment is the bucket name, so
+"/bucket" and "/bucket/" are the bucket and "/bucket/key" an object. With any
+other Host (virtual-hosted style, such as bucket.s3.amazonaws.com, or a
+custom domain) or none, every path other than "/" is an object.
+
+JSON output:
+  {"kind": "preflight" or "actual",
+   "status": 200 (preflight only; null for actual requests),
+   "headers": [["Access-Control-Allow-Origin", "..."], ...],
+   "error": {"code": "...", "message": "...", "method": "...",
+             "resource_type": "..."} or null,
+   "matched_rule": 0 or null,
+   "rules": [{"index": 0, "id": "..." or null, "matched": true,
+              "reason": "..."}]}
+"matched" tells whether the rule on its own allows the request;
+"matched_rule" is the first such rule, the one S3 applies.
+
+Exit status: 0 when the answer was printed, whatever it is; 1 when S3 would
+refuse the configuration (its error is printed); 2 for a usage error or a file
+that cannot be read.
+
+Examples:
+  s3cors explain cors.json --origin https://app.example.com
+  s3cors explain cors.json --origin https://app.example.com \
+      --request-method PUT --request-header content-type
+  curl -sv -X OPTIONS https://bucket.s3.amazonaws.com/key \
+      -H 'Origin: https://app.example.com' \
+      -H 'Access-Control-Request-Method: PUT' 2>&1 | s3cors explain cors.json --request -
+`
+
+const convertUsage = `Usage: s3cors convert FILE --to xml|json|console
+
+Convert rewrites a configuration in another form, without losing anything:
+rule order, value order, case and IDs are kept.
+
+  xml      the XML body exactly as GetBucketCors returns it
+  json     the AWS CLI JSON ({"CORSRules": [...]}), as for
+           "aws s3api put-bucket-cors --cors-configuration file://..."
+  console  the S3 console JSON (a bare array of rules)
+
+The configuration must be one S3 accepts: otherwise convert prints S3's error
+and exits 1. Exit status 2 means a usage error or a file that cannot be read.
+
+Examples:
+  s3cors convert cors.xml --to json > cors.json
+  s3cors convert cors.json --to console
+  aws s3api get-bucket-cors --bucket my-bucket | s3cors convert - --to xml
+`
+
+const serveUsage = `Usage: s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
+
+Serve serves the files of DIR, read-only, as if they were the objects of an
+S3 bucket with the CORS configuration in FILE, so that a page in development
+meets the same CORS answers as it will from S3: preflights are answered as S3
+answers them, and other responses get S3's CORS headers. "/" is the bucket,
+every other path an object. One line per request goes to standard error, with
+the method, path, status and the CORS verdict (the rule that matched, refused,
+or no Origin). Stop it with Ctrl-C.
+
+Flags:
+  --config FILE    the CORS configuration (required)
+  --dir DIR        the folder to serve (required)
+  --addr ADDR      where to listen (default 127.0.0.1:8080; use
+                   127.0.0.1:0 for any free port)
+  --cache-safe     add "Vary: Origin" to responses no rule matched, so
+                   browser and CDN caches do not reuse them across origins;
+                   S3 does not do this
+
+Exit status: 0 after Ctrl-C; 1 when S3 would refuse the configuration; 2 for
+a usage error, a file that cannot be read or an address that cannot be used.
+
+Example:
+  s3cors serve --config cors.json --dir ./public --addr 127.0.0.1:9000
+`
+
+const helpUsage = `Usage: s3cors help [COMMAND]
+
+Prints help for s3cors or for one of its commands.
+
+Example:
+  s3cors help lint
+`
+
+func runHelp(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stdout, mainUsage)
+		return exitOK
+	}
+	if isHelpFlag(args[0]) {
+		fmt.Fprint(e.stdout, helpUsage)
+		return exitOK
+	}
+	text, ok := commandHelp[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, help, version\n", args[0])
+		return exitUsage
+	}
+	fmt.Fprint(e.stdout, text)
+	return exitOK
+}

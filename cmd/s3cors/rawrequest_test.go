@@ -1,0 +1,56 @@
+package main
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/s3cors/s3cors/cors"
+)
+
+func TestParseRawRequest(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		want   rawRequest
+		target cors.Target
+		hasTgt bool
+	}{
+		{"curl", "> PUT /k HTTP/1.1\n> Host: b.s3.amazonaws.com\n> Origin: https://a.test\n> Origin: https://b.test\n>\n< HTTP/1.1 200 OK\n< Origin: https://c.test\n",
+			rawRequest{Method: "PUT", Path: "/k", Host: "b.s3.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
+		{"curl bucket", "> OPTIONS /?cors HTTP/1.1\r\n> Access-Control-Request-Method: GET\r\n> Access-Control-Request-Headers: a\r\n> Access-Control-Request-Headers: b\r\n",
+			rawRequest{Method: "OPTIONS", Path: "/?cors", RequestMethod: "GET", RequestHeaders: []string{"a", "b"}}, cors.TargetBucket, true},
+		{"devtools pseudo-headers", ":method: OPTIONS\n:path: /bucket/key\n:authority: s3.us-east-2.amazonaws.com\norigin: https://a.test\n",
+			rawRequest{Method: "OPTIONS", Path: "/bucket/key", Host: "s3.us-east-2.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
+		{"path-style bucket", "OPTIONS /bucket HTTP/1.1\nHost: 127.0.0.1:9000\n",
+			rawRequest{Method: "OPTIONS", Path: "/bucket", Host: "127.0.0.1:9000"}, cors.TargetBucket, true},
+		{"path-style bucket slash", "OPTIONS /bucket/?x=1 HTTP/1.1\nHost: localhost\n",
+			rawRequest{Method: "OPTIONS", Path: "/bucket/?x=1", Host: "localhost"}, cors.TargetBucket, true},
+		{"virtual-hosted key", "OPTIONS /bucket HTTP/1.1\nHost: cdn.example.com\n",
+			rawRequest{Method: "OPTIONS", Path: "/bucket", Host: "cdn.example.com"}, cors.TargetObject, true},
+		{"absolute URL", "OPTIONS https://s3.amazonaws.com/bucket/k HTTP/1.1\n",
+			rawRequest{Method: "OPTIONS", Path: "https://s3.amazonaws.com/bucket/k", Host: "s3.amazonaws.com"}, cors.TargetObject, true},
+		{"name and value on separate lines", "Origin:\nhttps://a.test\nAccess-Control-Request-Method:\nPUT\n",
+			rawRequest{Origin: "https://a.test", HasOrigin: true, RequestMethod: "PUT"}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseRawRequest([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tgt, ok := got.target()
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", *got, tt.want)
+			}
+			if ok != tt.hasTgt || tgt != tt.target {
+				t.Errorf("target %v %v, want %v %v", tgt, ok, tt.target, tt.hasTgt)
+			}
+		})
+	}
+	if _, err := parseRawRequest([]byte("\n \n")); err == nil {
+		t.Error("empty input accepted")
+	}
+	if _, err := parseRawRequest([]byte("just some words\n")); err == nil {
+		t.Error("input without a field accepted")
+	}
+}
