@@ -1,0 +1,335 @@
+// Package emulator is an in-memory S3 emulator with Amazon S3's bucket CORS.
+//
+// It combines gofakes3 (github.com/johannesboyne/gofakes3), which implements
+// the object and bucket operations in memory, with s3cors, which provides what
+// gofakes3 lacks: per-bucket CORS configurations and S3's answers to browsers.
+//
+//   - PutBucketCors, GetBucketCors and DeleteBucketCors (PUT, GET and DELETE
+//     on /bucket?cors) behave as on S3: the configuration is validated with
+//     S3's error codes and messages, read back exactly as stored, and deleted
+//     with 204 whether or not it existed. (gofakes3 alone ignores the cors
+//     sub-resource: it takes these requests for CreateBucket, ListObjects
+//     and DeleteBucket, so a DELETE would delete the bucket itself.)
+//   - Every request to a bucket or an object passes through the s3cors
+//     middleware: preflights (OPTIONS) are answered from the bucket's
+//     configuration, without authentication, and never reach gofakes3;
+//     other requests get the CORS headers S3 would add. gofakes3's own
+//     Access-Control-* headers (it allows "*" everywhere) are removed.
+//   - The service endpoint "/" has no CORS, as on S3: a preflight there is
+//     refused with 403 and other responses carry no CORS headers.
+//
+// The emulator uses path-style addressing (http://host/bucket/key) and does
+// not authenticate: any credentials, or none, are accepted.
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/rule"
+)
+
+// Emulator is an S3 endpoint serving path-style requests. It is an
+// http.Handler and is safe for concurrent use.
+type Emulator struct {
+	backend *s3mem.Backend
+	s3      http.Handler // gofakes3
+	buckets http.Handler // the s3cors middleware around route
+
+	// policies maps a bucket name to its CORS configuration. It is
+	// copy-on-write: readers load the current map without locking, writers
+	// install a modified copy with compare-and-swap.
+	policies atomic.Pointer[map[string]*bucketCORS]
+}
+
+// bucketCORS is a bucket's CORS configuration: compiled for the middleware,
+// and encoded as GetBucketCors returns it.
+type bucketCORS struct {
+	policy *cors.Policy
+	xml    []byte
+}
+
+// Option configures an Emulator.
+type Option func(*settings)
+
+type settings struct {
+	corsOptions []cors.Option
+}
+
+// WithCORSOptions passes options to the s3cors middleware, for example
+// cors.WithCacheSafeVary().
+func WithCORSOptions(opts ...cors.Option) Option {
+	return func(s *settings) { s.corsOptions = append(s.corsOptions, opts...) }
+}
+
+// New returns an empty emulator: no buckets.
+func New(opts ...Option) *Emulator {
+	var s settings
+	for _, o := range opts {
+		o(&s)
+	}
+	e := &Emulator{backend: s3mem.New()}
+	e.s3 = gofakes3.New(e.backend).Server()
+	empty := map[string]*bucketCORS{}
+	e.policies.Store(&empty)
+	mw := cors.Middleware(e, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
+	e.buckets = mw(http.HandlerFunc(e.route))
+	return e
+}
+
+// CreateBucket creates a bucket without CORS configuration.
+func (e *Emulator) CreateBucket(name string) error {
+	if err := gofakes3.ValidateBucketName(name); err != nil {
+		return err
+	}
+	if err := e.backend.CreateBucket(name); err != nil {
+		return err
+	}
+	e.storeCORS(name, nil)
+	return nil
+}
+
+// PutObject stores an object. meta holds response headers to send with it,
+// such as Content-Type or Cache-Control.
+func (e *Emulator) PutObject(bucket, key string, body []byte, meta map[string]string) error {
+	m := map[string]string{}
+	for k, v := range meta {
+		m[http.CanonicalHeaderKey(k)] = v
+	}
+	_, err := e.backend.PutObject(bucket, key, m, bytes.NewReader(body), int64(len(body)), nil)
+	return err
+}
+
+// SetBucketCORS validates c as PutBucketCors does and makes it the bucket's
+// CORS configuration; nil deletes the configuration. The error is a
+// *rule.Error for a configuration S3 would refuse, or an error for a
+// bucket that does not exist.
+func (e *Emulator) SetBucketCORS(bucket string, c *rule.Configuration) error {
+	if !e.bucketExists(bucket) {
+		return gofakes3.BucketNotFound(bucket)
+	}
+	if c == nil {
+		e.storeCORS(bucket, nil)
+		return nil
+	}
+	p, err := cors.Compile(c)
+	if err != nil {
+		return err
+	}
+	e.storeCORS(bucket, &bucketCORS{policy: p, xml: p.Configuration().Encode(rule.FormXML)})
+	return nil
+}
+
+// BucketCORS returns a copy of the bucket's CORS configuration, or nil when
+// it has none.
+func (e *Emulator) BucketCORS(bucket string) *rule.Configuration {
+	if b := (*e.policies.Load())[bucket]; b != nil {
+		return b.policy.Configuration()
+	}
+	return nil
+}
+
+// ResolveCORS implements cors.Resolver over the emulator's buckets.
+func (e *Emulator) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) {
+	bucket, key := splitPath(r.URL.Path)
+	target := cors.TargetObject
+	if key == "" {
+		target = cors.TargetBucket
+	}
+	if bucket == "" {
+		return nil, cors.TargetBucket // not reached: ServeHTTP handles "/" itself
+	}
+	if !e.bucketExists(bucket) {
+		return cors.MissingBucket(), target
+	}
+	if b := (*e.policies.Load())[bucket]; b != nil {
+		return b.policy, target
+	}
+	return nil, target
+}
+
+// ServeHTTP serves one S3 request.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ids := newIDs()
+	h := w.Header()
+	h.Set("x-amz-request-id", ids.request)
+	h.Set("x-amz-id-2", ids.host)
+	h.Set("Server", "AmazonS3")
+	r = r.WithContext(context.WithValue(r.Context(), idsKey{}, ids))
+
+	if bucket, _ := splitPath(r.URL.Path); bucket == "" {
+		e.serveService(w, r)
+		return
+	}
+	e.buckets.ServeHTTP(w, r)
+}
+
+// serveService serves the service endpoint "/" (ListBuckets), which S3
+// excludes from CORS.
+//
+// S3 refuses an OPTIONS request there with 403; its error body is not
+// publicly recorded. The emulator answers like a preflight to a bucket
+// without CORS configuration, with ResourceType SERVICE:
+//
+//	<Error><Code>AccessForbidden</Code><Message>CORSResponse: CORS is not enabled for this bucket.</Message>
+//	<Method>PUT</Method><ResourceType>SERVICE</ResourceType>…</Error>
+//
+// It does so whether or not the request carries an Origin.
+func (e *Emulator) serveService(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		method := r.Header.Get(cors.HeaderRequestMethod)
+		if method == "" {
+			method = http.MethodOptions
+		}
+		writeError(w, r, http.StatusForbidden, rule.ErrorDocument{
+			Code:         cors.CodeAccessForbidden,
+			Message:      cors.MessageNotEnabled,
+			Method:       method,
+			ResourceType: "SERVICE",
+		})
+		return
+	}
+	e.serveBackend(w, r, "")
+}
+
+// route serves a request to a bucket or an object, after the middleware.
+func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
+	bucket, key := splitPath(r.URL.Path)
+	// The SDKs send "?cors=", browsers and curl "?cors": only the key counts.
+	if key == "" && r.URL.Query().Has("cors") {
+		e.serveCORSAPI(w, r, bucket)
+		return
+	}
+	e.serveBackend(w, r, bucket)
+}
+
+// serveBackend passes the request to gofakes3, without its CORS headers.
+func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket string) {
+	bw := &backendWriter{w: w, h: http.Header{}}
+	e.s3.ServeHTTP(bw, r)
+	bw.finish()
+	// gofakes3 deletes a bucket on DELETE /bucket (also with sub-resources
+	// it does not know); the bucket's CORS configuration goes with it.
+	if r.Method == http.MethodDelete && bucket != "" && !e.bucketExists(bucket) {
+		e.storeCORS(bucket, nil)
+	}
+}
+
+func (e *Emulator) bucketExists(name string) bool {
+	ok, err := e.backend.BucketExists(name)
+	return err == nil && ok
+}
+
+// storeCORS sets (b != nil) or deletes (b == nil) the bucket's configuration.
+func (e *Emulator) storeCORS(bucket string, b *bucketCORS) {
+	for {
+		old := e.policies.Load()
+		if _, ok := (*old)[bucket]; !ok && b == nil {
+			return
+		}
+		next := maps.Clone(*old)
+		if b == nil {
+			delete(next, bucket)
+		} else {
+			next[bucket] = b
+		}
+		if e.policies.CompareAndSwap(old, &next) {
+			return
+		}
+	}
+}
+
+// splitPath splits a path-style URL path into bucket and key.
+func splitPath(p string) (bucket, key string) {
+	p = strings.TrimPrefix(p, "/")
+	bucket, key, _ = strings.Cut(p, "/")
+	return bucket, key
+}
+
+// backendWriter gives gofakes3 a header map of its own. When gofakes3 writes
+// its response, the headers are copied to the real response except
+// Access-Control-*: gofakes3 sets "Access-Control-Allow-Origin: *" on every
+// response, and the s3cors middleware has already decided which CORS
+// headers the response gets. gofakes3 cannot overwrite them either, because
+// it never sees the real header map.
+type backendWriter struct {
+	w     http.ResponseWriter
+	h     http.Header
+	wrote bool
+}
+
+func (b *backendWriter) Header() http.Header { return b.h }
+
+func (b *backendWriter) WriteHeader(code int) {
+	if b.wrote {
+		return
+	}
+	b.wrote = true
+	dst := b.w.Header()
+	for k, v := range b.h {
+		if strings.HasPrefix(http.CanonicalHeaderKey(k), "Access-Control-") {
+			continue
+		}
+		dst[k] = v
+	}
+	b.w.WriteHeader(code)
+}
+
+func (b *backendWriter) Write(p []byte) (int, error) {
+	if !b.wrote {
+		b.WriteHeader(http.StatusOK)
+	}
+	return b.w.Write(p)
+}
+
+func (b *backendWriter) Flush() {
+	if !b.wrote {
+		b.WriteHeader(http.StatusOK)
+	}
+	_ = http.NewResponseController(b.w).Flush()
+}
+
+func (b *backendWriter) Unwrap() http.ResponseWriter { return b.w }
+
+func (b *backendWriter) finish() {
+	if !b.wrote {
+		b.WriteHeader(http.StatusOK)
+	}
+}
+
+// ids are a request's x-amz-request-id and x-amz-id-2, repeated in error
+// bodies as RequestId and HostId.
+type ids struct{ request, host string }
+
+type idsKey struct{}
+
+func newIDs() ids {
+	var b [48]byte
+	for i := 0; i < len(b); i += 8 {
+		v := rand.Uint64()
+		for j := range 8 {
+			b[i+j] = byte(v >> (8 * j))
+		}
+	}
+	return ids{
+		request: strings.ToUpper(hex.EncodeToString(b[:8])),
+		host:    base64.StdEncoding.EncodeToString(b[8:]),
+	}
+}
+
+// requestIDs gives the s3cors middleware the IDs ServeHTTP chose.
+func requestIDs(r *http.Request) (string, string) {
+	id, _ := r.Context().Value(idsKey{}).(ids)
+	return id.request, id.host
+}

@@ -1,0 +1,66 @@
+// Command s3emulator runs an in-memory S3 endpoint with Amazon S3's bucket
+// CORS: gofakes3 for buckets and objects, s3cors for CORS.
+//
+// Usage:
+//
+//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary]
+//
+// Requests use path-style URLs (http://127.0.0.1:9000/bucket/key) and need
+// no credentials. For example, with the AWS CLI:
+//
+//	aws --endpoint-url http://127.0.0.1:9000 s3api create-bucket --bucket demo
+//	aws --endpoint-url http://127.0.0.1:9000 s3api put-bucket-cors --bucket demo \
+//	    --cors-configuration '{"CORSRules":[{"AllowedOrigins":["http://127.0.0.1:8000"],"AllowedMethods":["GET","PUT"]}]}'
+//	curl -i -X OPTIONS -H 'Origin: http://127.0.0.1:8000' \
+//	    -H 'Access-Control-Request-Method: PUT' http://127.0.0.1:9000/demo/file.txt
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
+	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
+	var buckets listFlag
+	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
+	flag.Parse()
+
+	var opts []emulator.Option
+	if *cacheSafe {
+		opts = append(opts, emulator.WithCORSOptions(cors.WithCacheSafeVary()))
+	}
+	e := emulator.New(opts...)
+	for _, b := range buckets {
+		if err := e.CreateBucket(b); err != nil {
+			log.Fatalf("bucket %q: %v", b, err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("S3 emulator listening on http://%s (path-style: http://%s/BUCKET/KEY)\n", ln.Addr(), ln.Addr())
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
