@@ -48,19 +48,9 @@ func TestMiddlewareVectors(t *testing.T) {
 }
 
 func mwRunVector(v *vectors.Vector) []string {
-	var p *cors.Policy
-	if !v.BucketExists() {
-		p = cors.MissingBucket()
-	} else {
-		c, err := v.Configuration()
-		if err != nil {
-			return []string{"bucket.cors: " + err.Error()}
-		}
-		if c != nil {
-			if p, err = cors.Compile(c); err != nil {
-				return []string{"bucket.cors: " + err.Error()}
-			}
-		}
+	p, err := v.Policy()
+	if err != nil {
+		return []string{"bucket.cors: " + err.Error()}
 	}
 	target := cors.TargetObject
 	path := "/bucket/some/key.txt"
@@ -76,11 +66,7 @@ func mwRunVector(v *vectors.Vector) []string {
 		io.WriteString(w, "ok")
 	}))
 	r := httptest.NewRequest(v.Request.Method, "http://s3.example"+path, nil)
-	for name, lines := range v.Request.Headers {
-		for _, l := range lines {
-			r.Header.Add(name, l)
-		}
-	}
+	r.Header = v.Request.Header()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)
 	resp := rec.Result()

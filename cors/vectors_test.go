@@ -82,26 +82,11 @@ func readBack(v *vectors.Vector, c *rule.Configuration) []string {
 }
 
 func runRequestVector(v *vectors.Vector) []string {
-	var p *cors.Policy
-	if !v.BucketExists() {
-		p = cors.MissingBucket()
-	} else {
-		c, err := v.Configuration()
-		if err != nil {
-			return []string{"bucket.cors: " + err.Error()}
-		}
-		if c != nil {
-			if p, err = cors.Compile(c); err != nil {
-				return []string{"bucket.cors: " + err.Error()}
-			}
-		}
+	p, err := v.Policy()
+	if err != nil {
+		return []string{"bucket.cors: " + err.Error()}
 	}
-	h := http.Header{}
-	for name, lines := range v.Request.Headers {
-		for _, l := range lines {
-			h.Add(name, l)
-		}
-	}
+	h := v.Request.Header()
 	req := cors.Request{
 		Method:         v.Request.Method,
 		Origin:         h.Get(cors.HeaderOrigin),

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -312,4 +313,30 @@ func sortedKeys(m map[string]string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// Policy returns the bucket's policy before the operation: MissingBucket
+// when it does not exist, nil when it has no configuration, else the
+// compiled configuration.
+func (v *Vector) Policy() (*cors.Policy, error) {
+	if !v.BucketExists() {
+		return cors.MissingBucket(), nil
+	}
+	c, err := v.Configuration()
+	if err != nil || c == nil {
+		return nil, err
+	}
+	return cors.Compile(c)
+}
+
+// Header returns the request's header fields, a list value giving several
+// lines.
+func (r *Request) Header() http.Header {
+	h := http.Header{}
+	for name, lines := range r.Headers {
+		for _, l := range lines {
+			h.Add(name, l)
+		}
+	}
+	return h
 }

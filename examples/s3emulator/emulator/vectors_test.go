@@ -138,13 +138,7 @@ func (r *runner) run(v *vectors.Vector, bucket string) (diffs []string, skipped 
 		if v.Request.Target == "object" {
 			path += "/object.txt"
 		}
-		h := http.Header{}
-		for name, lines := range v.Request.Headers {
-			for _, l := range lines {
-				h.Add(name, l)
-			}
-		}
-		resp, err := r.do(v.Request.Method, path, h, nil)
+		resp, err := r.do(v.Request.Method, path, v.Request.Header(), nil)
 		if err != nil {
 			return fail(err)
 		}
