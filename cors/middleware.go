@@ -164,11 +164,13 @@ func WithCacheSafeVary() Option {
 // handler registered for the route runs. gorilla/mux does the same for
 // routes restricted with Methods(...), and runs the middleware added with
 // Router.Use only after a route matched, method included, so Router.Use is
-// not enough either: wrap the router itself. Other routers that check the
-// method before running route middleware (chi, for one) behave alike. A
-// CORS wrapper that sits behind the router never sees the preflight; one in
-// front of it answers every OPTIONS request, whether or not a route would
-// match it.
+// not enough either: wrap the router itself. chi runs the middleware of the
+// root router's Use before routing, which works, but route-level
+// middleware (Router.With, or Use inside Route or Group) runs after the
+// method check, which does not. A CORS wrapper that sits behind the router
+// never sees the preflight; one in front of it answers every OPTIONS
+// request, whether or not a route would match it. The examples module's
+// routers package shows each case with tests.
 //
 // # Cost
 //
