@@ -3,7 +3,6 @@ package cors
 import (
 	"net/http"
 
-	"github.com/s3cors/s3cors/matcher"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -114,23 +113,15 @@ func (p *Policy) match(req *Request, method string, res *Result) int {
 	if !parseRequestHeaders(req.RequestHeaders, res) {
 		return -1
 	}
-	for i := candidates.Next(0); i >= 0; i = candidates.Next(i + 1) {
-		if allowsAll(p.rules[i].headers, res.items) { // M5
-			return i
+	// M5: every requested header must be allowed by the same rule. Checking
+	// name by name against the rules still in the running costs a few map
+	// lookups per name, however many rules and patterns there are.
+	for _, item := range res.items {
+		if candidates = p.headers.Allowing(item, candidates); candidates.IsEmpty() {
+			return -1
 		}
 	}
-	return -1
-}
-
-// allowsAll reports whether every requested header matches one of the
-// rule's AllowedHeaders (M5).
-func allowsAll(h *matcher.HeaderSet, items []string) bool {
-	for _, item := range items {
-		if !h.MatchLower(item) {
-			return false
-		}
-	}
-	return true
+	return candidates.Next(0) // M1: the first rule allowing everything
 }
 
 // allow fills in the headers of rule i for req, in S3's order (H1–H8).

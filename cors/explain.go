@@ -92,7 +92,7 @@ func (p *Policy) Explain(req *Request) []Verdict {
 			v.Reason = RequestHeadersTooLarge
 		default:
 			for _, item := range res.items {
-				if !p.rules[i].headers.MatchLower(item) {
+				if p.headers.Allowing(item, one(i)).IsEmpty() {
 					v.Reason, v.Header = HeaderNotAllowed, item
 					break
 				}
@@ -111,4 +111,11 @@ func firstMatch(patterns []string, origin string) string {
 		}
 	}
 	return ""
+}
+
+// one returns the set holding only rule i.
+func one(i int) matcher.RuleSet {
+	var s matcher.RuleSet
+	s.Add(i)
+	return s
 }

@@ -20,6 +20,7 @@ import (
 type Policy struct {
 	config  *rule.Configuration
 	origins *matcher.OriginIndex
+	headers *matcher.HeaderIndex
 	methods [methodCount]matcher.RuleSet
 	rules   []compiledRule
 	missing bool
@@ -27,7 +28,6 @@ type Policy struct {
 
 // compiledRule holds what a rule contributes to a response.
 type compiledRule struct {
-	headers       *matcher.HeaderSet
 	allowAll      bool   // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
 	allowMethods  string // AllowedMethods joined with ", " (H3)
 	exposeHeaders string // ExposeHeaders joined with ", ", or "" (H5)
@@ -70,22 +70,22 @@ func Compile(c *rule.Configuration) (*Policy, error) {
 	}
 	c = c.Clone()
 	origins := make([][]string, len(c.Rules))
+	headers := make([][]string, len(c.Rules))
 	for i, r := range c.Rules {
-		origins[i] = r.AllowedOrigins
+		origins[i], headers[i] = r.AllowedOrigins, r.AllowedHeaders
 	}
-	index, err := matcher.NewOriginIndex(origins)
+	originIndex, err := matcher.NewOriginIndex(origins)
 	if err != nil {
 		return nil, err // unreachable: Validate checked the patterns
 	}
-	p := &Policy{config: c, origins: index, rules: make([]compiledRule, len(c.Rules))}
+	headerIndex, err := matcher.NewHeaderIndex(headers)
+	if err != nil {
+		return nil, err // unreachable: Validate checked the patterns
+	}
+	p := &Policy{config: c, origins: originIndex, headers: headerIndex, rules: make([]compiledRule, len(c.Rules))}
 	for i, r := range c.Rules {
-		headers, err := matcher.NewHeaderSet(r.AllowedHeaders)
-		if err != nil {
-			return nil, err // unreachable: Validate checked the patterns
-		}
 		cr := compiledRule{
-			headers:       headers,
-			allowAll:      index.MatchesAll().Has(i),
+			allowAll:      originIndex.MatchesAll().Has(i),
 			allowMethods:  strings.Join(r.AllowedMethods, ", "),
 			exposeHeaders: strings.Join(r.ExposeHeaders, ", "),
 		}

@@ -51,6 +51,22 @@ func scenarios() []scenario {
 		AllowedHeaders: []string{"a", "x-*"},
 	}}})
 
+	// A configuration built to make header matching expensive: 100 rules
+	// that allow every origin, each with 16 wildcard AllowedHeaders of
+	// different shapes, so that every rule stays a candidate until the last
+	// requested name fails.
+	var costly rule.Configuration
+	for i := range 100 {
+		r := rule.Rule{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"PUT"}}
+		for j := range 15 {
+			r.AllowedHeaders = append(r.AllowedHeaders, "q"+strings.Repeat("x", j)+strconv.Itoa(i)+"*")
+		}
+		r.AllowedHeaders = append(r.AllowedHeaders, "a*")
+		costly.Rules = append(costly.Rules, r)
+	}
+	costlyHeaders := cors.MustCompile(&costly)
+	costlyNames := strings.Repeat("a"+strings.Repeat("x", 28)+",", cors.MaxRequestHeaders-1) + "zz"
+
 	preflight := func(origin string, headers ...string) cors.Request {
 		return cors.Request{Method: "OPTIONS", Origin: origin, RequestMethod: "PUT", RequestHeaders: headers}
 	}
@@ -65,6 +81,7 @@ func scenarios() []scenario {
 		{"g-acrh-100000-names", allHeaders, preflight("https://app.example.com", strings.Repeat("x-a,", 100000)), 403, -1},
 		{"g-acrh-257-names", allHeaders, preflight("https://app.example.com", strings.Repeat("a,", cors.MaxRequestHeaders+1)), 403, -1},
 		{"g-acrh-256-names-at-limit", allHeaders, preflight("https://app.example.com", strings.Repeat("a,", cors.MaxRequestHeaders)), 200, 0},
+		{"g-acrh-256-names-100-costly-rules", costlyHeaders, preflight("https://app.example.com", costlyNames), 403, -1},
 		{"g-acrh-256-wildcard-names-8KiB-at-limit", allHeaders, preflight("https://app.example.com", strings.Repeat("x-"+strings.Repeat("b", 29)+",", cors.MaxRequestHeaders)), 200, 0},
 	}
 }

@@ -94,14 +94,14 @@ func FuzzOriginIndex(f *testing.F) {
 	f.Add("|\n*", "")
 	f.Add("HTTPS://A.COM\nhttps://a.com", "https://a.com")
 	f.Add("a*b*\nx", "ab")
-	f.Add(strings.Repeat("x\n", MaxRules), "x")
+	f.Add(strings.Repeat("x\n", RuleSetCapacity), "x")
 	f.Fuzz(func(t *testing.T, config, origin string) {
 		if len(config) > 4*maxFuzzLen || len(origin) > maxFuzzLen {
 			t.Skip()
 		}
 		rules := parseOriginConfig(config)
 		x, err := NewOriginIndex(rules)
-		if len(rules) > MaxRules {
+		if len(rules) > RuleSetCapacity {
 			if err == nil {
 				t.Fatalf("%d rules accepted", len(rules))
 			}

@@ -88,7 +88,7 @@ func TestOriginIndexManyRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := len(x.groups); got != 2 {
+	if got := len(x.x.groups); got != 2 {
 		t.Errorf("100 wildcards of two shapes formed %d groups, want 2", got)
 	}
 	for _, i := range []int{0, 9, 10, 63, 64, 99} {
@@ -107,12 +107,12 @@ func TestOriginIndexManyRules(t *testing.T) {
 }
 
 func TestOriginIndexTooManyRules(t *testing.T) {
-	if _, err := NewOriginIndex(make([][]string, MaxRules)); err != nil {
-		t.Errorf("%d rules: %v", MaxRules, err)
+	if _, err := NewOriginIndex(make([][]string, RuleSetCapacity)); err != nil {
+		t.Errorf("%d rules: %v", RuleSetCapacity, err)
 	}
-	x, err := NewOriginIndex(make([][]string, MaxRules+1))
+	x, err := NewOriginIndex(make([][]string, RuleSetCapacity+1))
 	if err == nil || x != nil {
-		t.Fatalf("%d rules: got %v, %v; want an error", MaxRules+1, x, err)
+		t.Fatalf("%d rules: got %v, %v; want an error", RuleSetCapacity+1, x, err)
 	}
 	if want := "matcher: 129 rules exceed the limit of 128"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)

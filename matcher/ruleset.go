@@ -2,28 +2,28 @@ package matcher
 
 import "math/bits"
 
-// MaxRules is the number of rule indexes a [RuleSet] can hold: 0 to
-// MaxRules-1. S3 allows at most 100 rules in a bucket CORS configuration, so
-// every valid configuration fits.
-const MaxRules = 128
+// RuleSetCapacity is the number of rule indexes a [RuleSet] can hold: 0 to
+// RuleSetCapacity-1. S3 allows at most 100 rules in a bucket CORS
+// configuration, so every valid configuration fits.
+const RuleSetCapacity = 128
 
-// A RuleSet is a set of rule indexes in the range [0, MaxRules), stored as a
-// bitmap: bit i%64 of word i/64 is set when rule i is a member. Rule indexes
-// are positions in the configuration, so iterating with [RuleSet.Next] visits
-// rules in configuration order, and the first member is the rule S3 applies
-// when it satisfies the remaining conditions.
+// A RuleSet is a set of rule indexes in the range [0, RuleSetCapacity),
+// stored as a bitmap: bit i%64 of word i/64 is set when rule i is a member.
+// Rule indexes are positions in the configuration, so iterating with
+// [RuleSet.Next] visits rules in configuration order, and the first member
+// is the rule S3 applies when it satisfies the remaining conditions.
 //
 // The zero RuleSet is empty. RuleSet is a value type; the operations that
 // combine sets return new sets and never allocate.
 type RuleSet [2]uint64
 
 // AllRules returns the set of rule indexes 0 to n-1. It returns the empty set
-// when n <= 0 and every index when n >= MaxRules.
+// when n <= 0 and every index when n >= RuleSetCapacity.
 func AllRules(n int) RuleSet {
 	switch {
 	case n <= 0:
 		return RuleSet{}
-	case n >= MaxRules:
+	case n >= RuleSetCapacity:
 		return RuleSet{^uint64(0), ^uint64(0)}
 	case n <= 64:
 		return RuleSet{^uint64(0) >> (64 - uint(n)), 0}
@@ -32,18 +32,18 @@ func AllRules(n int) RuleSet {
 	}
 }
 
-// Add adds rule index i to the set. It panics if i is outside [0, MaxRules).
+// Add adds rule index i to the set. It panics if i is outside [0, RuleSetCapacity).
 func (s *RuleSet) Add(i int) {
-	if uint(i) >= MaxRules {
+	if uint(i) >= RuleSetCapacity {
 		panic("matcher: rule index out of range")
 	}
 	s[i>>6] |= 1 << (uint(i) & 63)
 }
 
 // Has reports whether rule index i is in the set. It reports false for an
-// index outside [0, MaxRules).
+// index outside [0, RuleSetCapacity).
 func (s RuleSet) Has(i int) bool {
-	return uint(i) < MaxRules && s[i>>6]&(1<<(uint(i)&63)) != 0
+	return uint(i) < RuleSetCapacity && s[i>>6]&(1<<(uint(i)&63)) != 0
 }
 
 // And returns the intersection of s and o.
@@ -77,7 +77,7 @@ func (s RuleSet) Next(i int) int {
 	if i < 0 {
 		i = 0
 	}
-	if i >= MaxRules {
+	if i >= RuleSetCapacity {
 		return -1
 	}
 	w := i >> 6

@@ -31,7 +31,7 @@ func TestRuleSetBoundaries(t *testing.T) {
 		{"first", []int{0}},
 		{"end of first word", []int{63}},
 		{"start of second word", []int{64}},
-		{"last", []int{MaxRules - 1}},
+		{"last", []int{RuleSetCapacity - 1}},
 		{"all boundaries", []int{0, 63, 64, 127}},
 		{"word edges", []int{62, 63, 64, 65}},
 		{"S3 limit", []int{0, 99}},
@@ -48,7 +48,7 @@ func TestRuleSetBoundaries(t *testing.T) {
 			if s.IsEmpty() != (len(tc.idx) == 0) {
 				t.Errorf("IsEmpty = %v with members %v", s.IsEmpty(), tc.idx)
 			}
-			for i := -1; i <= MaxRules; i++ {
+			for i := -1; i <= RuleSetCapacity; i++ {
 				if got, want := s.Has(i), slices.Contains(tc.idx, i); got != want {
 					t.Errorf("Has(%d) = %v, want %v", i, got, want)
 				}
@@ -69,7 +69,7 @@ func TestRuleSetBoundaries(t *testing.T) {
 }
 
 func TestRuleSetNextOutOfRange(t *testing.T) {
-	s := AllRules(MaxRules)
+	s := AllRules(RuleSetCapacity)
 	for _, tc := range []struct{ i, want int }{
 		{-100, 0}, {-1, 0}, {0, 0}, {63, 63}, {64, 64}, {127, 127}, {128, -1}, {1 << 20, -1},
 	} {
@@ -85,11 +85,11 @@ func TestRuleSetNextOutOfRange(t *testing.T) {
 func TestAllRules(t *testing.T) {
 	for _, n := range []int{-5, 0, 1, 2, 63, 64, 65, 100, 127, 128, 129, 1000} {
 		s := AllRules(n)
-		want := min(max(n, 0), MaxRules)
+		want := min(max(n, 0), RuleSetCapacity)
 		if s.Len() != want {
 			t.Errorf("AllRules(%d).Len() = %d, want %d", n, s.Len(), want)
 		}
-		for i := 0; i < MaxRules; i++ {
+		for i := 0; i < RuleSetCapacity; i++ {
 			if s.Has(i) != (i < want) {
 				t.Errorf("AllRules(%d).Has(%d) = %v", n, i, s.Has(i))
 			}
@@ -124,7 +124,7 @@ func TestRuleSetAddIdempotent(t *testing.T) {
 }
 
 func TestRuleSetAddPanics(t *testing.T) {
-	for _, i := range []int{-1, MaxRules, MaxRules + 64} {
+	for _, i := range []int{-1, RuleSetCapacity, RuleSetCapacity + 64} {
 		func() {
 			defer func() {
 				if recover() == nil {
