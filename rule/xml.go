@@ -19,12 +19,16 @@ const Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 // accepts a rule's elements in any order and can say exactly where a fault
 // is.
 type xmlDecoder struct {
-	d     *xml.Decoder
-	space string // namespace of the root element: "" or Namespace
+	d      *xml.Decoder
+	space  string // namespace of the root element: "" or Namespace
+	tokens int    // tokens read so far
+	// declared reports that the document starts with an XML declaration,
+	// the only place one may stand.
+	declared bool
 }
 
 func decodeXML(doc []byte) (*Configuration, error) {
-	x := &xmlDecoder{d: xml.NewDecoder(bytes.NewReader(doc))}
+	x := &xmlDecoder{d: xml.NewDecoder(bytes.NewReader(doc)), declared: bytes.HasPrefix(doc, []byte("<?xml"))}
 	c, err := x.document()
 	if err != nil {
 		return nil, err
@@ -51,6 +55,24 @@ func (x *xmlDecoder) token() (xml.Token, error) {
 			detail = "line " + strconv.Itoa(se.Line) + ": " + se.Msg
 		}
 		return nil, malformed(-1, "", "", "the XML is not well-formed: "+detail)
+	}
+	x.tokens++
+	switch t := t.(type) {
+	case xml.ProcInst:
+		// encoding/xml accepts an XML declaration anywhere; XML allows one,
+		// at the very start of the document.
+		if strings.EqualFold(t.Target, "xml") && !(x.tokens == 1 && x.declared) {
+			return nil, x.fault(-1, "", "", "the XML declaration (<?xml ...?>) may only stand once, at the very start of the document")
+		}
+	case xml.StartElement:
+		// encoding/xml does not check that attribute names are unique.
+		for i, a := range t.Attr {
+			for _, b := range t.Attr[:i] {
+				if a.Name == b.Name {
+					return nil, x.fault(-1, t.Name.Local, "", "element "+describeName(t.Name)+" repeats the attribute "+strconv.Quote(a.Name.Local))
+				}
+			}
+		}
 	}
 	return t, nil
 }
