@@ -137,7 +137,7 @@ func (p *Policy) allow(i int, req *Request, res *Result) {
 	if len(res.items) > 0 {
 		res.add(fieldAllowHeaders, res.joined)
 	}
-	if r.exposeHeaders != "" {
+	if r.hasExpose {
 		res.add(fieldExposeHeaders, r.exposeHeaders)
 	}
 	if r.maxAge != "" {

@@ -107,6 +107,24 @@ func TestDecisions(t *testing.T) {
 	}
 }
 
+// TestEmptyExposeHeader checks H5 for a rule whose ExposeHeader elements are
+// empty: S3 stores them, so the header is sent, with the joined values.
+func TestEmptyExposeHeader(t *testing.T) {
+	p := mustParse(t, `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>`+
+		`<ExposeHeader></ExposeHeader><ExposeHeader/></CORSRule></CORSConfiguration>`)
+	var res cors.Result
+	p.Evaluate(&cors.Request{Method: "GET", Origin: "o"}, &res)
+	found := false
+	for _, h := range res.Headers() {
+		if h.Name == cors.HeaderExposeHeaders {
+			found = h.Value == ", "
+		}
+	}
+	if !found {
+		t.Errorf("Headers = %q; want Access-Control-Expose-Headers: \", \"", res.Headers())
+	}
+}
+
 // TestBucketStates checks P2, P3, R2 and R6 through the two policies that
 // stand for buckets without configuration.
 func TestBucketStates(t *testing.T) {
@@ -220,6 +238,13 @@ func TestExplain(t *testing.T) {
 }
 
 func TestCompile(t *testing.T) {
+	if _, err := cors.Compile(nil); !errors.Is(err, cors.ErrNilConfiguration) {
+		t.Errorf("Compile(nil) = %v", err)
+	}
+	var zero cors.Result
+	if zero.Matched() {
+		t.Error("a Result never evaluated claims a match")
+	}
 	c := &rule.Configuration{Rules: []rule.Rule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"PATCH"}}}}
 	_, err := cors.Compile(c)
 	var e *rule.Error

@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,8 @@ type Policy struct {
 type compiledRule struct {
 	allowAll      bool   // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
 	allowMethods  string // AllowedMethods joined with ", " (H3)
-	exposeHeaders string // ExposeHeaders joined with ", ", or "" (H5)
+	exposeHeaders string // ExposeHeaders joined with ", " (H5)
+	hasExpose     bool   // the rule has ExposeHeader elements, even empty ones
 	maxAge        string // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
 }
 
@@ -56,15 +58,24 @@ func methodIndex(m string) int {
 
 var missingBucket = &Policy{missing: true}
 
+// ErrNilConfiguration is the error of [Compile] for a nil configuration. A
+// bucket without CORS configuration is a nil *Policy.
+var ErrNilConfiguration = errors.New("cors: Compile: nil configuration; a bucket without CORS configuration is a nil *Policy")
+
 // MissingBucket returns the policy of a bucket that does not exist. S3
 // refuses preflights to such a bucket with 403 "Bucket not found" and adds
 // no CORS headers to other requests.
 func MissingBucket() *Policy { return missingBucket }
 
 // Compile validates c as PutBucketCors would and compiles it. The error, if
-// any, is the [*rule.Error] that S3 answers with. The Policy keeps its own
-// copy of c: changing c afterwards does not change the Policy.
+// any, is the [*rule.Error] that S3 answers with, or [ErrNilConfiguration].
+// The Policy keeps its own copy of c: changing c afterwards does not change
+// the Policy. To stand for a bucket without configuration, use a nil
+// *Policy rather than compiling anything.
 func Compile(c *rule.Configuration) (*Policy, error) {
+	if c == nil {
+		return nil, ErrNilConfiguration
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -88,6 +99,7 @@ func Compile(c *rule.Configuration) (*Policy, error) {
 			allowAll:      originIndex.MatchesAll().Has(i),
 			allowMethods:  strings.Join(r.AllowedMethods, ", "),
 			exposeHeaders: strings.Join(r.ExposeHeaders, ", "),
+			hasExpose:     len(r.ExposeHeaders) > 0,
 		}
 		if r.MaxAgeSeconds != nil {
 			cr.maxAge = strconv.Itoa(*r.MaxAgeSeconds)
