@@ -570,6 +570,20 @@ func TestMiddlewareInterimResponses(t *testing.T) {
 	if strings.Join(iw.sent, "|") != strings.Join(want, "|") {
 		t.Errorf("sent %q, want %q", iw.sent, want)
 	}
+
+	// A CORS field the handler set before the interim response does not
+	// leak into it, even for an origin no rule allows.
+	iw = &mwInterimWriter{ResponseRecorder: httptest.NewRecorder()}
+	h = mwPolicy(t, mwConfig).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.WriteHeader(http.StatusOK)
+	}))
+	h.ServeHTTP(iw, mwRequest("PUT", "/key", "Origin", "https://evil.example.org"))
+	want = []string{"Early Hints:", "OK:"}
+	if strings.Join(iw.sent, "|") != strings.Join(want, "|") {
+		t.Errorf("disallowed origin: sent %q, want %q", iw.sent, want)
+	}
 }
 
 // TestMiddlewareStaticTarget checks Policy.Handler's target detection: ""

@@ -83,11 +83,14 @@ func (w *responseWriter) apply() {
 
 // WriteHeader applies the CORS fields and forwards code. Informational
 // statuses (1xx other than 101 Switching Protocols) are forwarded without
-// applying them: those are interim responses, and the fields go into the
-// final one.
+// them: those are interim responses, and the fields go into the final one.
+// The handler's own Access-Control-* fields are removed from interim
+// responses too, since net/http sends the header map with them.
 func (w *responseWriter) WriteHeader(code int) {
 	if code >= 200 || code == http.StatusSwitchingProtocols || code < 100 {
 		w.apply()
+	} else if w.strip && !w.applied {
+		setHeaders(w.ResponseWriter.Header(), nil, nil, true)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }

@@ -44,7 +44,8 @@ type Result struct {
 	// It is 0 for other requests: CORS never refuses them.
 	Status int
 
-	// Rule is the zero-based index of the rule that matched, or -1.
+	// Rule is the zero-based index of the rule that matched, or -1 when
+	// none did. Before the first evaluation it is 0; use Matched to tell.
 	Rule int
 
 	// Error describes a refused preflight; its Code is "" otherwise.
@@ -77,8 +78,10 @@ func (r *Result) Get(name string) string {
 }
 
 // Matched reports whether a rule matched, so that the CORS headers are
-// present.
-func (r *Result) Matched() bool { return r.Rule >= 0 }
+// present. It is false for a Result that has not been evaluated yet.
+func (r *Result) Matched() bool {
+	return r.Rule >= 0 && r.n > 0 && r.fields[0] == fieldAllowOrigin
+}
 
 // ErrorDocument returns the XML error document of a refused preflight, with
 // the given request and host IDs (S3 repeats its x-amz-request-id and
