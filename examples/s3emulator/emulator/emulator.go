@@ -179,14 +179,19 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // excludes from CORS.
 //
 // S3 refuses an OPTIONS request there with 403; its error body is not
-// publicly recorded. The emulator answers like a preflight to a bucket
-// without CORS configuration, with ResourceType SERVICE:
+// publicly recorded. As everywhere, a preflight without Origin gets S3's
+// 400 first (P1). With an Origin, the emulator answers like a preflight to
+// a bucket without CORS configuration, with ResourceType SERVICE:
 //
 //	<Error><Code>AccessForbidden</Code><Message>CORSResponse: CORS is not enabled for this bucket.</Message>
 //	<Method>PUT</Method><ResourceType>SERVICE</ResourceType>…</Error>
-//
-// It does so whether or not the request carries an Origin.
 func (e *Emulator) serveService(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions && r.Header.Get(cors.HeaderOrigin) == "" {
+		// P1: the middleware answers a preflight without Origin with 400
+		// before it looks at any bucket.
+		e.buckets.ServeHTTP(w, r)
+		return
+	}
 	if r.Method == http.MethodOptions {
 		method := r.Header.Get(cors.HeaderRequestMethod)
 		if method == "" {
