@@ -54,8 +54,8 @@ type Error struct {
 
 // Error returns S3's code and message followed by the detail, for example
 // `InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported
-// method is get (rule 0: AllowedMethod "get": methods are case-sensitive; use
-// "GET")`.
+// method is get (rule 0: AllowedMethod "get" must be written exactly "GET":
+// methods are case-sensitive and take no spaces)`.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Code)

@@ -215,8 +215,8 @@ type Response struct {
 }
 
 // CheckResponse compares r with the expectations of a request vector and
-// returns one line per difference. checkStatus is false for runners that see
-// no status of their own for non-OPTIONS requests.
+// returns one line per difference. The status is compared only when the
+// vector gives one (OPTIONS requests).
 func (v *Vector) CheckResponse(r Response) []string {
 	var diffs []string
 	e := v.Expect
