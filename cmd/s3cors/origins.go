@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/s3cors/s3cors/matcher"
@@ -219,7 +221,8 @@ func admitsPlainHTTP(p string) bool {
 		return false
 	}
 	if !strings.Contains(p, "*") {
-		return strings.HasPrefix(p, "http://") && !isLoopbackHost(hostOf(p[len("http://"):]))
+		return strings.HasPrefix(p, "http://") && literalOriginProblem(p) == "" &&
+			!isLoopbackHost(hostOf(p[len("http://"):]))
 	}
 	star := strings.IndexByte(p, '*')
 	pre, suf := p[:star], p[star+1:]
@@ -264,6 +267,9 @@ func browserOriginProblem(p string) string {
 		return "it has upper-case letters, and browsers send the scheme and host in lower case"
 	}
 	if !strings.Contains(p, "*") {
+		if reason := literalOriginProblem(p); reason != "" {
+			return reason
+		}
 		if strings.HasPrefix(p, "https://") && strings.HasSuffix(p, ":443") ||
 			strings.HasPrefix(p, "http://") && strings.HasSuffix(p, ":80") {
 			return "it names the default port, which browsers leave out"
@@ -296,4 +302,24 @@ func matchesNoBrowserOrigin(p string) bool {
 		return strings.Contains(suf, "/")
 	}
 	return true
+}
+
+// literalOriginProblem says why the AllowedOrigin p, which has no "*", is
+// not an origin a browser could send ("scheme://host[:port]"), or returns ""
+// when it is one. Paths and missing schemes are judged by
+// matchesNoBrowserOrigin.
+func literalOriginProblem(p string) string {
+	u, err := url.Parse(p)
+	if err != nil {
+		return "it is not a valid origin (" + strings.TrimPrefix(err.Error(), "parse "+strconv.Quote(p)+": ") + ")"
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "it has user information, a query or a fragment, which an origin never has"
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "its port " + port + " is outside 1 to 65535"
+		}
+	}
+	return ""
 }

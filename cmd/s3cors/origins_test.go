@@ -78,6 +78,7 @@ func TestAdmitsPlainHTTP(t *testing.T) {
 		{"http://127.0.0.1:8080", false},
 		{"http://[::1]", false},
 		{"http://[::1]:5173", false},
+		{"http://[::1", false}, // not an origin: S3C110 reports it
 		{"http://app.localhost:3000", false},
 		{"https://app.example.com", false},
 		{"https://*", false},
@@ -136,6 +137,9 @@ func TestBrowserOriginProblem(t *testing.T) {
 		{"HTTPS://*.example.com", "it has upper-case letters, and browsers send the scheme and host in lower case"},
 		{"https://app.example.com/", "it has a path or a trailing slash"},
 		{"app.example.com", "it has no scheme"},
+		{"http://[::1", `it is not a valid origin (missing ']' in host)`},
+		{"https://a.com:99999", "its port 99999 is outside 1 to 65535"},
+		{"https://user@a.com", "it has user information, a query or a fragment, which an origin never has"},
 		{"null", ""},
 		{"*", ""},
 	}
