@@ -29,11 +29,12 @@ type Policy struct {
 
 // compiledRule holds what a rule contributes to a response.
 type compiledRule struct {
-	allowAll      bool   // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
-	allowMethods  string // AllowedMethods joined with ", " (H3)
-	exposeHeaders string // ExposeHeaders joined with ", " (H5)
-	hasExpose     bool   // the rule has ExposeHeader elements, even empty ones
-	maxAge        string // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
+	headers       *matcher.HeaderSet // AllowedHeaders, for when the rule is the only candidate
+	allowAll      bool               // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
+	allowMethods  string             // AllowedMethods joined with ", " (H3)
+	exposeHeaders string             // ExposeHeaders joined with ", " (H5)
+	hasExpose     bool               // the rule has ExposeHeader elements, even empty ones
+	maxAge        string             // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
 }
 
 // methodCount is the number of methods S3 allows in rules.
@@ -95,7 +96,12 @@ func Compile(c *rule.Configuration) (*Policy, error) {
 	}
 	p := &Policy{config: c, origins: originIndex, headers: headerIndex, rules: make([]compiledRule, len(c.Rules))}
 	for i, r := range c.Rules {
+		ruleHeaders, err := matcher.NewHeaderSet(r.AllowedHeaders)
+		if err != nil {
+			return nil, err // unreachable: Validate checked the patterns
+		}
 		cr := compiledRule{
+			headers:       ruleHeaders,
 			allowAll:      originIndex.MatchesAll().Has(i),
 			allowMethods:  strings.Join(r.AllowedMethods, ", "),
 			exposeHeaders: strings.Join(r.ExposeHeaders, ", "),
