@@ -47,7 +47,7 @@ func (x *OriginIndex) Match(origin string) RuleSet {
 	if x == nil {
 		return RuleSet{}
 	}
-	return x.x.match(origin, AllRules(RuleSetCapacity))
+	return x.x.matchAll(origin)
 }
 
 // MatchesAll returns the set of rules that list the bare "*" among their

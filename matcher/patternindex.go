@@ -127,6 +127,27 @@ func (x *patternIndex) match(s string, among RuleSet) RuleSet {
 	return found
 }
 
+// matchAll returns every rule that has a pattern matching s: match without
+// the bookkeeping that lets it stop early.
+func (x *patternIndex) matchAll(s string) RuleSet {
+	found := x.all
+	if r, ok := x.exact[s]; ok {
+		found = found.Or(r)
+	}
+	for i := range x.groups {
+		g := &x.groups[i]
+		if g.preLen+g.sufLen > len(s) {
+			break // the groups that follow are at least as long
+		}
+		if sufs, ok := g.rules[s[:g.preLen]]; ok {
+			if r, ok := sufs[s[len(s)-g.sufLen:]]; ok {
+				found = found.Or(r)
+			}
+		}
+	}
+	return found
+}
+
 // errTooManyRules is the error for a configuration with n rules, more than
 // a RuleSet holds.
 type errTooManyRules int
