@@ -44,6 +44,22 @@
 // are never refused because of CORS: they only lack the headers, and the
 // browser then hides the response from the page.
 //
+// # Serving requests
+//
+// [Middleware] applies a policy to a net/http server: it answers
+// preflights itself and adds the CORS headers to every response of the
+// wrapped handler, errors included. A [Resolver] picks the policy per
+// request, for servers with many buckets whose configurations change at run
+// time; [Policy.Handler] serves one bucket. Put the middleware outside
+// authentication: browsers never sign preflights, and S3 answers them
+// unauthenticated, so a server that authenticates first refuses every
+// preflight, and presigned uploads from web pages fail.
+//
+// S3 sends Vary only when a rule matched, so caches may serve a response
+// fetched without Origin to a later cross-origin request, which the browser
+// then blocks. [WithCacheSafeVary] adds "Vary: Origin" to every response of
+// a configured bucket to prevent that, at the price of departing from S3.
+//
 // # Decisions where S3's behaviour is not publicly recorded
 //
 //   - Origins compare case-sensitively, without normalising scheme, host,
