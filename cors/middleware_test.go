@@ -898,3 +898,28 @@ func TestMiddlewarePreflightOuterHeaders(t *testing.T) {
 		})
 	}
 }
+
+// TestMiddlewareQueryIgnored checks D9 and W2: query parameters, presigned
+// signatures and credentials do not change a preflight's answer.
+func TestMiddlewareQueryIgnored(t *testing.T) {
+	h := mwPolicy(t, mwConfig).Handler(mwOK)
+	base := []string{"Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"}
+	want, wantBody := mwServe(h, mwRequest("OPTIONS", "/key", base...))
+	for _, target := range []string{
+		"/key?versionId=3HL4kqtJlcpXroDTDmJ",
+		"/key?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=bad",
+		"/key?uploads",
+	} {
+		for _, extra := range [][]string{nil, {"Authorization", "AWS4-HMAC-SHA256 Credential=forged"}, {"Cookie", "session=1"}} {
+			got, body := mwServe(h, mwRequest("OPTIONS", target, append(append([]string{}, base...), extra...)...))
+			if got.StatusCode != want.StatusCode || body != wantBody ||
+				got.Header.Get("Access-Control-Allow-Origin") != want.Header.Get("Access-Control-Allow-Origin") ||
+				got.Header.Get("Access-Control-Allow-Methods") != want.Header.Get("Access-Control-Allow-Methods") {
+				t.Errorf("%s %v: %d %v, want %d %v", target, extra, got.StatusCode, got.Header, want.StatusCode, want.Header)
+			}
+		}
+	}
+	if want.StatusCode != http.StatusOK {
+		t.Fatalf("baseline preflight: %d", want.StatusCode)
+	}
+}
