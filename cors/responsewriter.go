@@ -162,7 +162,13 @@ const accessControlPrefix = "Access-Control-"
 // other response uses. A Vary field is merged with the Vary h holds (see
 // mergeVary); every other field replaces what h holds.
 func setHeaders(h http.Header, names, vals []string, strip bool) {
-	if strip && len(h) > 0 {
+	if len(h) == 0 { // nothing to strip or merge with
+		for i, name := range names {
+			h[name] = vals[i : i+1 : i+1]
+		}
+		return
+	}
+	if strip {
 		for k := range h {
 			if len(k) >= len(accessControlPrefix) && (k[0] == 'A' || k[0] == 'a') &&
 				strings.EqualFold(k[:len(accessControlPrefix)], accessControlPrefix) {
