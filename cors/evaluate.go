@@ -39,11 +39,7 @@ func (p *Policy) Evaluate(req *Request, res *Result) {
 	if req.Origin == "" || !p.Enabled() {
 		return // W1, R1, R2, R6
 	}
-	method := req.RequestMethod // M2
-	if method == "" {
-		method = req.Method
-	}
-	if i := p.match(req, method, res); i >= 0 {
+	if i := p.match(req, req.matchMethod(), res); i >= 0 { // M2
 		p.allow(i, req, res)
 	}
 }
@@ -52,13 +48,13 @@ func (p *Policy) preflight(req *Request, res *Result) {
 	res.Preflight = true
 	switch {
 	case req.Origin == "": // P1, D7
-		p.refuse(res, http.StatusBadRequest, CodeBadRequest, MessageNoOrigin, "", "")
+		refuse(res, http.StatusBadRequest, CodeBadRequest, MessageNoOrigin, "", "")
 		return
 	case p == nil: // P3: CORS not enabled, whatever the target
-		p.refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageNotEnabled, methodOrOptions(req.RequestMethod), TargetBucket.ResourceType())
+		refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageNotEnabled, methodOrOptions(req.RequestMethod), TargetBucket.ResourceType())
 		return
 	case p.missing: // P2
-		p.refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageBucketNotFound, methodOrOptions(req.RequestMethod), TargetBucket.ResourceType())
+		refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageBucketNotFound, methodOrOptions(req.RequestMethod), TargetBucket.ResourceType())
 		return
 	}
 	if !rule.IsMethod(req.RequestMethod) { // P4, D2
@@ -69,12 +65,12 @@ func (p *Policy) preflight(req *Request, res *Result) {
 		} else {
 			res.arena.AppendString(req.RequestMethod)
 		}
-		p.refuse(res, http.StatusBadRequest, CodeBadRequest, res.arena.End(), "", "")
+		refuse(res, http.StatusBadRequest, CodeBadRequest, res.arena.End(), "", "")
 		return
 	}
 	i := p.match(req, req.RequestMethod, res)
 	if i < 0 { // P5
-		p.refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageNotAllowed, req.RequestMethod, req.Target.ResourceType())
+		refuse(res, http.StatusForbidden, CodeAccessForbidden, MessageNotAllowed, req.RequestMethod, req.Target.ResourceType())
 		return
 	}
 	res.Status = http.StatusOK // P6
@@ -89,7 +85,8 @@ func methodOrOptions(m string) string {
 	return m
 }
 
-func (p *Policy) refuse(res *Result, status int, code, message, method, resourceType string) {
+// refuse records a refused preflight: its status, S3 error and headers.
+func refuse(res *Result, status int, code, message, method, resourceType string) {
 	res.Status = status
 	res.Error = ErrorInfo{Code: code, Message: message, Method: method, ResourceType: resourceType}
 	res.add(fieldContentType, "application/xml")

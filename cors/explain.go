@@ -68,18 +68,19 @@ func (p *Policy) Explain(req *Request) []Verdict {
 	if !p.Enabled() {
 		return nil
 	}
-	method := req.RequestMethod
-	if method == "" {
-		method = req.Method
-	}
+	method := req.matchMethod()
 	var res Result
 	res.reset()
 	tooLarge := !parseRequestHeaders(req.RequestHeaders, &res)
 	m := methodIndex(method)
+	var origins matcher.RuleSet
+	if req.Origin != "" {
+		origins = p.origins.Match(req.Origin)
+	}
 	verdicts := make([]Verdict, len(p.rules))
 	for i := range p.rules {
 		v := Verdict{Rule: i, Method: method}
-		originAllowed := req.Origin != "" && p.origins.Match(req.Origin).Has(i)
+		originAllowed := origins.Has(i)
 		if originAllowed {
 			v.Origin = firstMatch(p.config.Rules[i].AllowedOrigins, req.Origin)
 		}
@@ -92,7 +93,7 @@ func (p *Policy) Explain(req *Request) []Verdict {
 			v.Reason = RequestHeadersTooLarge
 		default:
 			for _, item := range res.items {
-				if p.headers.Allowing(item, one(i)).IsEmpty() {
+				if !p.rules[i].headers.MatchLower(item) {
 					v.Reason, v.Header = HeaderNotAllowed, item
 					break
 				}
@@ -111,11 +112,4 @@ func firstMatch(patterns []string, origin string) string {
 		}
 	}
 	return ""
-}
-
-// one returns the set holding only rule i.
-func one(i int) matcher.RuleSet {
-	var s matcher.RuleSet
-	s.Add(i)
-	return s
 }

@@ -256,13 +256,7 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
-	req := Request{
-		Method:         r.Method,
-		Origin:         origin,
-		RequestMethod:  first(r.Header[HeaderRequestMethod]), // M2
-		RequestHeaders: r.Header[HeaderRequestHeaders],       // M6
-		Target:         target,
-	}
+	req := requestOf(r, origin, target)
 	// Without Access-Control-Request-Headers, Evaluate needs no buffers: a
 	// Result on the stack costs less than a pooled one.
 	var local Result
@@ -303,52 +297,40 @@ const maxPreflightHeaders = maxHeaders + 3
 // preflight answers an OPTIONS request (P1–P6, D2).
 func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin string) {
 	p, target := m.resolver.ResolveCORS(r)
-	req := Request{
-		Method:         r.Method,
-		Origin:         origin,
-		RequestMethod:  first(r.Header[HeaderRequestMethod]),
-		RequestHeaders: r.Header[HeaderRequestHeaders],
-		Target:         target,
-	}
+	req := requestOf(r, origin, target)
 	res := resultPool.Get().(*Result)
 	p.Evaluate(&req, res)
 	status := res.Status
 
-	var names [maxPreflightHeaders]string
 	fields := res.Headers()
-	n := len(fields)
-	for i, f := range fields {
-		names[i] = f.Name
-	}
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.Enabled()
+	ids := status != http.StatusOK || m.opts.requestIDs != nil
+	n := len(fields)
 	if vary {
-		names[n] = HeaderVary
 		n++
 	}
+	if ids {
+		n += 2
+	}
+	var namesBuf [maxPreflightHeaders]string
+	names := namesBuf[:0]
+	vals := make([]string, 0, n) // one backing array for every value set
+	for _, f := range fields {
+		names, vals = append(names, f.Name), append(vals, f.Value)
+	}
+	if vary {
+		names, vals = append(names, HeaderVary), append(vals, VaryValue)
+	}
 	var requestID, hostID string
-	ids := status != http.StatusOK || m.opts.requestIDs != nil
 	if ids {
 		if m.opts.requestIDs != nil {
 			requestID, hostID = m.opts.requestIDs(r)
 		} else {
 			requestID, hostID = newRequestIDs()
 		}
-		names[n], names[n+1] = headerRequestID, headerHostID
-		n += 2
+		names, vals = append(names, headerRequestID, headerHostID), append(vals, requestID, hostID)
 	}
-	vals := make([]string, n) // one backing array for every value set
-	for i, f := range fields {
-		vals[i] = f.Value
-	}
-	i := len(fields)
-	if vary {
-		vals[i] = VaryValue
-		i++
-	}
-	if ids {
-		vals[i], vals[i+1] = requestID, hostID
-	}
-	setHeaders(w.Header(), names[:n], vals, true)
+	setHeaders(w.Header(), names, vals, true)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		resultPool.Put(res)
@@ -366,6 +348,19 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	_, _ = w.Write(*bp)
 	if cap(*bp) <= maxPooledBody {
 		bodyPool.Put(bp)
+	}
+}
+
+// requestOf reads what S3 looks at from r: the first Origin line (D7), the
+// first Access-Control-Request-Method line (M2) and every
+// Access-Control-Request-Headers line (M6), under their canonical names.
+func requestOf(r *http.Request, origin string, target Target) Request {
+	return Request{
+		Method:         r.Method,
+		Origin:         origin,
+		RequestMethod:  first(r.Header[HeaderRequestMethod]),
+		RequestHeaders: r.Header[HeaderRequestHeaders],
+		Target:         target,
 	}
 }
 

@@ -29,7 +29,7 @@ type Policy struct {
 
 // compiledRule holds what a rule contributes to a response.
 type compiledRule struct {
-	headers       *matcher.HeaderSet // AllowedHeaders, for when the rule is the only candidate
+	headers       *matcher.HeaderSet // AllowedHeaders, when the rule is the only candidate and for Explain
 	allowAll      bool               // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
 	allowMethods  string             // AllowedMethods joined with ", " (H3)
 	exposeHeaders string             // ExposeHeaders joined with ", " (H5)

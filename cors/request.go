@@ -55,3 +55,12 @@ type Request struct {
 	// Target tells whether the URL addresses an object or the bucket.
 	Target Target
 }
+
+// matchMethod is the method rules are matched against (M2):
+// Access-Control-Request-Method when present, else the request's own.
+func (r *Request) matchMethod() string {
+	if r.RequestMethod != "" {
+		return r.RequestMethod
+	}
+	return r.Method
+}

@@ -29,7 +29,6 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 	}
 	// Each item grows by at most the two bytes of ", ".
 	res.arena.Begin(total + 2*MaxRequestHeaders)
-	size := 0
 	for _, line := range lines {
 		for line != "" {
 			item := line
@@ -38,7 +37,7 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 			} else {
 				line = ""
 			}
-			if item = trimSpace(item); item == "" {
+			if item = trimOWS(item); item == "" {
 				continue
 			}
 			if len(res.items) == MaxRequestHeaders {
@@ -47,12 +46,9 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 			}
 			if len(res.items) > 0 {
 				res.arena.AppendString(", ")
-				size += 2
 			}
 			res.arena.AppendLower(item)
-			size += len(item)
-			res.items = append(res.items, "")
-			res.items[len(res.items)-1] = item // placeholder until the joined string exists
+			res.items = append(res.items, item) // for its length, until joined exists
 		}
 	}
 	res.joined = res.arena.End()
@@ -63,14 +59,4 @@ func parseRequestHeaders(lines []string, res *Result) bool {
 		at += len(item) + 2
 	}
 	return true
-}
-
-func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
