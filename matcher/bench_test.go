@@ -30,7 +30,7 @@ func BenchmarkPatternMatch(b *testing.B) {
 
 // hundredRules is the largest configuration S3 accepts: 100 rules, rule N
 // allowing "https://www.exampleN.com" and "https://*.exampleN.com".
-func hundredRules(b *testing.B) *OriginIndex {
+func hundredRules(tb testing.TB) *OriginIndex {
 	config := make([][]string, 100)
 	for i := range config {
 		n := strconv.Itoa(i)
@@ -38,7 +38,7 @@ func hundredRules(b *testing.B) *OriginIndex {
 	}
 	x, err := NewOriginIndex(config)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return x
 }

@@ -78,16 +78,7 @@ func TestOriginIndex(t *testing.T) {
 }
 
 func TestOriginIndexManyRules(t *testing.T) {
-	// 100 rules (the S3 maximum), each with an exact origin and a wildcard.
-	config := make([][]string, 100)
-	for i := range config {
-		n := strconv.Itoa(i)
-		config[i] = []string{"https://www.example" + n + ".com", "https://*.example" + n + ".com"}
-	}
-	x, err := NewOriginIndex(config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := hundredRules(t)
 	if got := len(x.x.groups); got != 2 {
 		t.Errorf("100 wildcards of two shapes formed %d groups, want 2", got)
 	}
