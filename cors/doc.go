@@ -62,34 +62,46 @@
 //
 // # Decisions where S3's behaviour is not publicly recorded
 //
+// Each has an ID in the repository's docs/behaviour.md, where the evidence
+// around it is discussed.
+//
 //   - Origins compare case-sensitively, without normalising scheme, host,
-//     port or trailing slash.
+//     port or trailing slash (D1).
 //   - A preflight to a configured bucket without
 //     Access-Control-Request-Method gets 400 BadRequest "Invalid
 //     Access-Control-Request-Method: null"; with an unsupported value, the
-//     same with the value in place of "null". The bucket checks come first.
+//     same with the value in place of "null". The bucket checks come first
+//     (D2).
 //   - A rule listing "*" and other origins answers "*" (without
-//     credentials) even when the Origin equals one of the others.
+//     credentials) even when the Origin equals one of the others (D3).
 //   - Access-Control-Max-Age carries MaxAgeSeconds as stored whenever the
-//     element exists, 0 and negative values included.
+//     element exists, 0 and negative values included (D4).
 //   - An empty Origin counts as none; of several Origin lines the first
 //     counts. An empty or blank Access-Control-Request-Headers counts as
-//     absent; duplicates in it are kept, in request order.
+//     absent (D7); duplicates in it are kept, in request order (D10).
 //   - The Method element of a 403 carries Access-Control-Request-Method,
-//     or "OPTIONS" when absent (also for a missing bucket). An empty
-//     Access-Control-Request-Method counts as absent.
-//   - Query parameters do not change a preflight's evaluation.
-//   - Every 400 answer to a preflight carries Connection: close, as the
-//     recorded one for a missing Origin does.
-//   - Access-Control-Request-Headers longer than [MaxRequestHeadersLength]
-//     bytes or naming more than [MaxRequestHeaders] headers is allowed by no
-//     rule, which bounds the work an attacker can cause.
+//     or "OPTIONS" when absent, also for a missing bucket (D8). An empty
+//     Access-Control-Request-Method counts as absent (D12).
+//   - Query parameters do not change a preflight's evaluation (D9).
+//   - Access-Control-Request-Headers longer than 8 KiB in total or naming
+//     more than 256 headers is allowed by no rule, which bounds the work an
+//     attacker can cause (D11). S3 refuses requests whose header section
+//     exceeds 8 KiB before evaluating CORS, and browsers name each header
+//     once, so requests S3 would answer are not affected.
+//   - Every 400 answer to a preflight closes an HTTP/1.1 connection, as the
+//     recorded one for a missing Origin does. Connection is a property of
+//     the transport, so a [Result] does not carry it; [Middleware] sends
+//     "Connection: close" over HTTP/1.x only, since over HTTP/2 Go's server
+//     would take it as an order to end every stream of the connection
+//     (D13).
 //
 // # Performance
 //
 // Compile precomputes every header value that depends only on the rule, an
 // index that finds the rules allowing an origin with a few map lookups
-// however many rules and patterns there are, and per-method rule sets. With
-// a reused Result, Evaluate does not allocate; see BENCHMARKS.md in the
+// however many rules and patterns there are, and per-method rule sets.
+// Evaluate returns its Result by value and allocates only the lower-cased
+// Access-Control-Allow-Headers value when headers are requested; each
+// requested name costs a few map lookups. See BENCHMARKS.md in the
 // repository for measurements.
 package cors

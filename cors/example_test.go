@@ -21,16 +21,15 @@ func ExamplePolicy_Evaluate() {
 	}
 	policy := cors.MustCompile(c)
 
-	var res cors.Result
-	policy.Evaluate(&cors.Request{
+	res := policy.Evaluate(cors.Request{
 		Method:         "OPTIONS",
 		Origin:         "https://app.example.com",
 		RequestMethod:  "PUT",
 		RequestHeaders: []string{"Content-Type,X-Amz-Meta-Color"},
-	}, &res)
+	})
 	fmt.Println(res.Status)
-	for _, h := range res.Headers() {
-		fmt.Printf("%s: %s\n", h.Name, h.Value)
+	for name, value := range res.Headers() {
+		fmt.Printf("%s: %s\n", name, value)
 	}
 	// Output:
 	// 200
@@ -44,14 +43,14 @@ func ExamplePolicy_Evaluate() {
 }
 
 // A refused preflight carries S3's XML error document.
-func ExampleResult_ErrorDocument() {
+func ExampleResult_error() {
 	policy := cors.MustCompile(&rule.Configuration{Rules: []rule.Rule{{
 		AllowedOrigins: []string{"https://www.example.com"},
 		AllowedMethods: []string{"GET"},
 	}}})
-	var res cors.Result
-	policy.Evaluate(&cors.Request{Method: "OPTIONS", Origin: "https://evil.example", RequestMethod: "DELETE"}, &res)
-	doc := res.ErrorDocument("4442587FB7D0A2F9", "host-id")
+	res := policy.Evaluate(cors.Request{Method: "OPTIONS", Origin: "https://evil.example", RequestMethod: "DELETE"})
+	doc := res.Error
+	doc.RequestID, doc.HostID = "4442587FB7D0A2F9", "host-id"
 	fmt.Println(res.Status)
 	fmt.Printf("%s\n", doc.AppendXML(nil))
 	// Output:
@@ -66,10 +65,22 @@ func ExamplePolicy_Explain() {
 		{AllowedOrigins: []string{"https://*.example.com"}, AllowedMethods: []string{"GET", "HEAD"}},
 		{AllowedOrigins: []string{"https://app.example.com"}, AllowedMethods: []string{"PUT"}},
 	}})
-	for _, v := range policy.Explain(&cors.Request{Method: "PUT", Origin: "https://img.example.com"}) {
+	for _, v := range policy.Explain(cors.Request{Method: "PUT", Origin: "https://img.example.com"}) {
 		fmt.Printf("rule %d: %v (origin %q, method %s)\n", v.Rule, v.Reason, v.Origin, v.Method)
 	}
 	// Output:
 	// rule 0: method not allowed (origin "https://*.example.com", method PUT)
 	// rule 1: origin not allowed (origin "", method PUT)
+}
+
+// A test asks whether S3 would let a page's script read a response.
+func ExampleResult_Get() {
+	policy := cors.MustCompile(&rule.Configuration{Rules: []rule.Rule{{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: []string{"GET"},
+		ExposeHeaders:  []string{"ETag"},
+	}}})
+	res := policy.Evaluate(cors.Request{Method: "GET", Origin: "https://app.example.com"})
+	fmt.Println(res.Matched, res.Get("access-control-allow-origin"), res.Get("Access-Control-Expose-Headers"))
+	// Output: true * ETag
 }

@@ -3,9 +3,12 @@ package cors
 import (
 	"encoding/base64"
 	"encoding/binary"
+	"math/bits"
 	"math/rand/v2"
 	"net/http"
 	"sync"
+
+	"github.com/s3cors/s3cors/internal/hook"
 )
 
 // Option configures [Middleware] and [Policy.Handler].
@@ -41,7 +44,7 @@ func WithRequestIDs(f func(r *http.Request) (requestID, hostID string)) Option {
 }
 
 // WithCacheSafeVary makes the middleware add "Vary: Origin" to every response
-// of a bucket that has a CORS configuration ([Policy.Enabled]) when no rule
+// of a bucket that has a CORS configuration when no rule
 // matched the request, including responses to requests without an Origin
 // header. Refused preflights of such a bucket get the full
 // "Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
@@ -99,7 +102,8 @@ func WithCacheSafeVary() Option {
 // 200, the CORS headers of the matching rule, no Content-Type and an empty
 // body (net/http sends Content-Length: 0), as S3 does (P6). A refused one
 // (P1–P5, D2) gets status 400 or 403, Content-Type: application/xml,
-// Connection: close for 400, X-Amz-Request-Id and X-Amz-Id-2 headers (see
+// Connection: close for 400 over HTTP/1.x (D13; never over HTTP/2, where
+// it would end the whole connection), X-Amz-Request-Id and X-Amz-Id-2 headers (see
 // [WithRequestIDs]) and S3's XML error document as the body. S3 sends that
 // body chunked, without Content-Length; the middleware flushes the header
 // before writing the body so that net/http does the same over HTTP/1.1.
@@ -143,11 +147,13 @@ func WithCacheSafeVary() Option {
 //     left alone.
 //
 // The wrapper's Unwrap method gives [http.ResponseController] access to the
-// original writer (deadlines, full duplex, hijacking); it also implements
-// [http.Flusher], [http.Hijacker], [io.ReaderFrom] and [io.StringWriter] by
-// forwarding. Informational 1xx statuses (except 101) pass through without
-// the CORS headers, which go into the final response. A hijacked connection
-// gets no headers from the middleware.
+// original writer (deadlines, full duplex, hijacking). It implements
+// [http.Flusher], [http.Hijacker] and [io.ReaderFrom] exactly when the
+// original writer does, so a handler that probes for them learns the truth,
+// and [io.StringWriter] always. Informational 1xx statuses (except 101)
+// pass through without the CORS headers, which go into the final response.
+// A hijacked connection gets no headers from the middleware; when hijacking
+// fails, the response the handler writes instead gets them as usual.
 //
 // # Router integration
 //
@@ -174,10 +180,11 @@ func WithCacheSafeVary() Option {
 //
 // # Cost
 //
-// With a ResponseWriter whose header map is reused, an accepted preflight
-// costs one allocation (the header values), an actual request with an
-// Origin one (the wrapper, which holds the header values), and a request
-// without Origin none. Evaluation results are pooled.
+// With a ResponseWriter whose header map is reused, a preflight costs one
+// allocation for the header values, plus one for the
+// Access-Control-Allow-Headers value when it asks for headers; an actual
+// request with an Origin costs one (the wrapper, which holds the header
+// values), and a request without Origin none.
 //
 // Middleware panics if res is nil, and the returned function panics if the
 // handler is nil.
@@ -195,7 +202,9 @@ func Middleware(res Resolver, opts ...Option) func(http.Handler) http.Handler {
 		if next == nil {
 			panic("cors: Middleware: nil handler")
 		}
-		return &handler{resolver: res, next: next, opts: o}
+		h := &handler{resolver: res, next: next, opts: o}
+		h.observer, _ = res.(observer)
+		return h
 	}
 }
 
@@ -215,13 +224,16 @@ func (p *Policy) Handler(next http.Handler, opts ...Option) http.Handler {
 // handler is the http.Handler that Middleware returns.
 type handler struct {
 	resolver Resolver
+	observer observer // the resolver, when it observes answers; else nil
 	next     http.Handler
 	opts     options
 }
 
-// resultPool holds Results for reuse; the strings a Result hands out stay
-// valid after reuse, so none of them needs copying.
-var resultPool = sync.Pool{New: func() any { return new(Result) }}
+// observer is a Resolver of this module that is shown every answer; see
+// package internal/hook.
+type observer interface {
+	ObserveCORS(hook.Key, *http.Request, Result)
+}
 
 // bodyPool holds buffers for the error documents of refused preflights.
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -231,82 +243,75 @@ var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 // left to the garbage collector.
 const maxPooledBody = 4 << 10
 
-// Canonical names of S3's ID headers.
-const (
-	headerRequestID = "X-Amz-Request-Id"
-	headerHostID    = "X-Amz-Id-2"
-)
-
 func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	origin := first(r.Header[HeaderOrigin]) // D7: the first line; "" is none
+	origin := first(r.Header[headerOrigin]) // D7: the first line; "" is none
 	if r.Method == http.MethodOptions {
 		m.preflight(w, r, origin) // W2
 		return
 	}
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
-			if p, _ := m.resolver.ResolveCORS(r); p.Enabled() {
-				cw := newWriterWithFields(w, false)
-				cw.fields.add(fieldVary, HeaderOrigin)
-				m.serve(cw, r)
+			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
+				var res Result
+				res.add(fieldVary, headerOrigin)
+				m.observe(r, res)
+				m.serve(w, r, &res, false) // not a CORS request: nothing to strip
 				return
 			}
 		}
+		m.observe(r, Result{})
 		m.next.ServeHTTP(w, r)
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
-	req := requestOf(r, origin, target)
-	// Without Access-Control-Request-Headers, Evaluate needs no buffers: a
-	// Result on the stack costs less than a pooled one.
-	var local Result
-	res, pooled := &local, (*Result)(nil)
-	if len(req.RequestHeaders) > 0 {
-		pooled = resultPool.Get().(*Result)
-		res = pooled
+	res := p.Evaluate(requestOf(r, origin, target))
+	m.observe(r, res)
+	if !res.Matched && m.opts.cacheSafeVary && p.enabled() {
+		res.add(fieldVary, headerOrigin)
 	}
-	p.Evaluate(&req, res)
-	var cw *responseWriter
-	switch {
-	case res.n > 0: // R4
-		cw = newWriterWithFields(w, true)
-		cw.fields.addResult(res)
-	case m.opts.cacheSafeVary && p.Enabled():
-		cw = newWriterWithFields(w, true)
-		cw.fields.add(fieldVary, HeaderOrigin)
-	default: // R2, R3: only the handler's own CORS fields go
-		cw = &responseWriter{ResponseWriter: w, strip: true}
-	}
-	if pooled != nil {
-		resultPool.Put(pooled)
-	}
-	m.serve(cw, r)
+	// R2, R3: without a match only the handler's own CORS fields go; R4:
+	// with one, S3's replace them.
+	m.serve(w, r, &res, true)
 }
 
-// serve runs the wrapped handler with cw and applies the CORS headers
-// afterwards if the handler wrote nothing.
-func (m *handler) serve(cw *responseWriter, r *http.Request) {
+// serve runs the wrapped handler with a writer that applies the fields of
+// res, and applies them afterwards if the handler wrote nothing.
+func (m *handler) serve(w http.ResponseWriter, r *http.Request, res *Result, strip bool) {
+	cw, base := wrap(w, res, strip)
 	m.next.ServeHTTP(cw, r)
-	cw.apply()
+	base.apply()
+}
+
+// observe shows res to the observer, if any.
+func (m *handler) observe(r *http.Request, res Result) {
+	if m.observer != nil {
+		m.observer.ObserveCORS(hook.Key{}, r, res)
+	}
 }
 
 // maxPreflightHeaders is the most fields a preflight answer sets: the
-// evaluated ones, Vary in cache-safe mode and the two ID headers.
-const maxPreflightHeaders = maxHeaders + 3
+// evaluated ones, Vary in cache-safe mode, Connection and the two ID
+// headers.
+const maxPreflightHeaders = int(fieldCount) + 4
 
 // preflight answers an OPTIONS request (P1–P6, D2).
 func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin string) {
 	p, target := m.resolver.ResolveCORS(r)
-	req := requestOf(r, origin, target)
-	res := resultPool.Get().(*Result)
-	p.Evaluate(&req, res)
+	res := p.Evaluate(requestOf(r, origin, target))
+	m.observe(r, res)
 	status := res.Status
 
-	fields := res.Headers()
-	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.Enabled()
+	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()
+	// D13: S3 closes the connection after a 400. Only HTTP/1 has a
+	// Connection header; over HTTP/2 Go's server would take it as a request
+	// to shut the whole connection, with every other stream on it, down.
+	closeConn := status == http.StatusBadRequest && r.ProtoMajor == 1
 	ids := status != http.StatusOK || m.opts.requestIDs != nil
-	n := len(fields)
+	n := bits.OnesCount16(res.set)
 	if vary {
+		n++
+	}
+	if closeConn {
 		n++
 	}
 	if ids {
@@ -315,36 +320,35 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	var namesBuf [maxPreflightHeaders]string
 	names := namesBuf[:0]
 	vals := make([]string, 0, n) // one backing array for every value set
-	for _, f := range fields {
-		names, vals = append(names, f.Name), append(vals, f.Value)
+	for name, value := range res.Headers() {
+		names, vals = append(names, name), append(vals, value)
 	}
 	if vary {
-		names, vals = append(names, HeaderVary), append(vals, VaryValue)
+		names, vals = append(names, headerVary), append(vals, varyValue)
 	}
-	var requestID, hostID string
+	if closeConn {
+		names, vals = append(names, headerConnection), append(vals, "close")
+	}
 	if ids {
 		if m.opts.requestIDs != nil {
-			requestID, hostID = m.opts.requestIDs(r)
+			res.Error.RequestID, res.Error.HostID = m.opts.requestIDs(r)
 		} else {
-			requestID, hostID = newRequestIDs()
+			res.Error.RequestID, res.Error.HostID = newRequestIDs()
 		}
-		names, vals = append(names, headerRequestID, headerHostID), append(vals, requestID, hostID)
+		names, vals = append(names, headerRequestID, headerHostID), append(vals, res.Error.RequestID, res.Error.HostID)
 	}
 	setHeaders(w.Header(), names, vals, true)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
-		resultPool.Put(res)
 		w.WriteHeader(status)
 		return
 	}
-	doc := res.ErrorDocument(requestID, hostID)
-	resultPool.Put(res)
 	w.WriteHeader(status)
 	// E2: S3 sends error bodies chunked. Sending the header before the body
 	// keeps net/http from computing a Content-Length for the short body.
 	_ = http.NewResponseController(w).Flush()
 	bp := bodyPool.Get().(*[]byte)
-	*bp = doc.AppendXML((*bp)[:0])
+	*bp = res.Error.AppendXML((*bp)[:0])
 	_, _ = w.Write(*bp)
 	if cap(*bp) <= maxPooledBody {
 		bodyPool.Put(bp)
@@ -358,8 +362,8 @@ func requestOf(r *http.Request, origin string, target Target) Request {
 	return Request{
 		Method:         r.Method,
 		Origin:         origin,
-		RequestMethod:  first(r.Header[HeaderRequestMethod]),
-		RequestHeaders: r.Header[HeaderRequestHeaders],
+		RequestMethod:  first(r.Header[headerRequestMethod]),
+		RequestHeaders: r.Header[headerRequestHeaders],
 		Target:         target,
 	}
 }

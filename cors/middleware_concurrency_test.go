@@ -54,11 +54,13 @@ func mwExpected(p *cors.Policy, r *http.Request, target cors.Target) mwAnswer {
 		RequestHeaders: r.Header.Values("Access-Control-Request-Headers"),
 		Target:         target,
 	}
-	var res cors.Result
-	p.Evaluate(&req, &res)
+	res := p.Evaluate(req)
 	var lines []string
-	for _, f := range res.Headers() {
-		lines = append(lines, f.Name+": "+f.Value)
+	for name, value := range res.Headers() {
+		lines = append(lines, name+": "+value)
+	}
+	if res.Status == http.StatusBadRequest && r.ProtoMajor == 1 {
+		lines = append(lines, "Connection: close") // D13
 	}
 	sort.Strings(lines)
 	a := mwAnswer{status: res.Status, headers: strings.Join(lines, "\n"), code: res.Error.Code}

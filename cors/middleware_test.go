@@ -1,6 +1,7 @@
 package cors_test
 
 import (
+	"bufio"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/rule"
@@ -26,9 +29,9 @@ const mwConfig = `{"CORSRules": [
 	{"AllowedOrigins": ["*"], "AllowedMethods": ["GET", "HEAD"]}
 ]}`
 
-const mwVaryS3 = cors.VaryValue
+const mwVaryS3 = varyValue
 
-const mwNotAllowed = cors.MessageNotAllowed
+const mwNotAllowed = messageNotAllowed
 
 // corsNames are the response fields of a match, checked absent elsewhere.
 var mwCORSNames = []string{
@@ -180,38 +183,38 @@ func TestMiddlewarePreflight(t *testing.T) {
 			mwWant{status: 400,
 				headers: map[string]string{"Content-Type": "application/xml", "Connection": "close"},
 				absent:  refused,
-				err:     &mwErrorDoc{Code: "BadRequest", Message: cors.MessageNoOrigin}}},
+				err:     &mwErrorDoc{Code: "BadRequest", Message: messageNoOrigin}}},
 		{"P1+D7/empty-origin", p,
 			mwRequest("OPTIONS", "/key", "Origin", "", "Access-Control-Request-Method", "GET"),
 			mwWant{status: 400, absent: refused,
-				err: &mwErrorDoc{Code: "BadRequest", Message: cors.MessageNoOrigin}}},
+				err: &mwErrorDoc{Code: "BadRequest", Message: messageNoOrigin}}},
 		{"P1/no-origin-missing-bucket", cors.MissingBucket(),
 			mwRequest("OPTIONS", "/key"),
-			mwWant{status: 400, err: &mwErrorDoc{Code: "BadRequest", Message: cors.MessageNoOrigin}}},
+			mwWant{status: 400, err: &mwErrorDoc{Code: "BadRequest", Message: messageNoOrigin}}},
 		{"P2/missing-bucket-with-acrm", cors.MissingBucket(),
 			mwRequest("OPTIONS", "/key", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"),
 			mwWant{status: 403,
 				headers: map[string]string{"Content-Type": "application/xml"},
 				absent:  append([]string{"Connection"}, refused...),
-				err:     &mwErrorDoc{Code: "AccessForbidden", Message: cors.MessageBucketNotFound, Method: "PUT", ResourceType: "BUCKET"}}},
+				err:     &mwErrorDoc{Code: "AccessForbidden", Message: messageBucketNotFound, Method: "PUT", ResourceType: "BUCKET"}}},
 		{"P2/missing-bucket-no-acrm", cors.MissingBucket(),
 			mwRequest("OPTIONS", "/key", "Origin", "https://app.example.com"),
 			mwWant{status: 403,
-				err: &mwErrorDoc{Code: "AccessForbidden", Message: cors.MessageBucketNotFound, Method: "OPTIONS", ResourceType: "BUCKET"}}},
+				err: &mwErrorDoc{Code: "AccessForbidden", Message: messageBucketNotFound, Method: "OPTIONS", ResourceType: "BUCKET"}}},
 		{"P3/not-enabled-object-url", nil,
 			mwRequest("OPTIONS", "/key", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"),
 			mwWant{status: 403, absent: refused,
-				err: &mwErrorDoc{Code: "AccessForbidden", Message: cors.MessageNotEnabled, Method: "PUT", ResourceType: "BUCKET"}}},
+				err: &mwErrorDoc{Code: "AccessForbidden", Message: messageNotEnabled, Method: "PUT", ResourceType: "BUCKET"}}},
 		{"D2/no-acrm", p,
 			mwRequest("OPTIONS", "/key", "Origin", "https://app.example.com"),
 			mwWant{status: 400,
 				headers: map[string]string{"Content-Type": "application/xml", "Connection": "close"},
 				absent:  refused,
-				err:     &mwErrorDoc{Code: "BadRequest", Message: cors.MessageInvalidRequestMethod + "null"}}},
+				err:     &mwErrorDoc{Code: "BadRequest", Message: messageInvalidRequestMethod + "null"}}},
 		{"D2/acrm-patch", p,
 			mwRequest("OPTIONS", "/key", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PATCH"),
 			mwWant{status: 400, absent: refused,
-				err: &mwErrorDoc{Code: "BadRequest", Message: cors.MessageInvalidRequestMethod + "PATCH"}}},
+				err: &mwErrorDoc{Code: "BadRequest", Message: messageInvalidRequestMethod + "PATCH"}}},
 		{"P5/wrong-origin-object", p,
 			mwRequest("OPTIONS", "/key", "Origin", "https://evil.example.org", "Access-Control-Request-Method", "PUT"),
 			mwWant{status: 403,
@@ -450,6 +453,13 @@ func TestMiddlewareHandlerHeaders(t *testing.T) {
 			w.Header().Add("Vary", "Accept-Encoding")
 			w.Header().Add("Vary", "ORIGIN, Accept")
 		}, mwWant{headers: map[string]string{"Vary": "Accept-Encoding, ORIGIN, Accept, Access-Control-Request-Headers, Access-Control-Request-Method"}}},
+		{"H7/vary-trailing-comma-dropped", allowed(), func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Vary", "Accept-Encoding, ")
+		}, mwWant{headers: map[string]string{"Vary": "Accept-Encoding, " + mwVaryS3}}},
+		{"H7/vary-empty-elements-dropped", allowed(), func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Add("Vary", ",Accept-Encoding,, ")
+			w.Header().Add("Vary", " , ")
+		}, mwWant{headers: map[string]string{"Vary": "Accept-Encoding, " + mwVaryS3}}},
 		{"H7/vary-origin-not-repeated", allowed(), func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Vary", "origin")
 		}, mwWant{headers: map[string]string{"Vary": "origin, Access-Control-Request-Headers, Access-Control-Request-Method"}}},
@@ -746,7 +756,7 @@ func TestMiddlewareLoopback(t *testing.T) {
 		mwCheck(t, resp, body, mwWant{status: 400,
 			headers: map[string]string{"Content-Type": "application/xml"},
 			absent:  mwCORSNames,
-			err:     &mwErrorDoc{Code: "BadRequest", Message: cors.MessageNoOrigin}})
+			err:     &mwErrorDoc{Code: "BadRequest", Message: messageNoOrigin}})
 		chunked(t, resp)
 		if !resp.Close {
 			t.Error("connection not closed")
@@ -755,7 +765,7 @@ func TestMiddlewareLoopback(t *testing.T) {
 	t.Run("D2/400-chunked-close", func(t *testing.T) {
 		resp, body := do("OPTIONS", "/key", "Origin", "https://app.example.com")
 		mwCheck(t, resp, body, mwWant{status: 400,
-			err: &mwErrorDoc{Code: "BadRequest", Message: cors.MessageInvalidRequestMethod + "null"}})
+			err: &mwErrorDoc{Code: "BadRequest", Message: messageInvalidRequestMethod + "null"}})
 		chunked(t, resp)
 		if !resp.Close {
 			t.Error("connection not closed")
@@ -838,28 +848,101 @@ func TestMiddlewareLoopback(t *testing.T) {
 	})
 }
 
-// TestMiddlewareWriterInterfaces checks the optional interfaces of the
-// writer that the wrapped handler gets.
+// Writers with chosen optional interfaces, for the tests of the wrapper.
+type (
+	plainWriter    struct{ rec *httptest.ResponseRecorder }
+	flushOnly      struct{ plainWriter }
+	hijackOnly     struct{ plainWriter }
+	readFromOnly   struct{ plainWriter }
+	flushHijack    struct{ plainWriter }
+	flushReadFrom  struct{ plainWriter }
+	hijackReadFrom struct{ plainWriter }
+	allInterfaces  struct{ plainWriter }
+)
+
+func (w plainWriter) Header() http.Header         { return w.rec.Header() }
+func (w plainWriter) Write(b []byte) (int, error) { return w.rec.Write(b) }
+func (w plainWriter) WriteHeader(code int)        { w.rec.WriteHeader(code) }
+func (w plainWriter) flush()                      { w.rec.Flush() }
+func (w plainWriter) readFrom(r io.Reader) (int64, error) {
+	return io.Copy(w.rec, r)
+}
+
+// hijack fails as it does on HTTP/2 and for recorders.
+func (plainWriter) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return nil, nil, http.ErrNotSupported
+}
+
+func (w flushOnly) Flush()                                         { w.flush() }
+func (w hijackOnly) Hijack() (net.Conn, *bufio.ReadWriter, error)  { return w.hijack() }
+func (w readFromOnly) ReadFrom(r io.Reader) (int64, error)         { return w.readFrom(r) }
+func (w flushHijack) Flush()                                       { w.flush() }
+func (w flushHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.hijack() }
+func (w flushReadFrom) Flush()                                     { w.flush() }
+func (w flushReadFrom) ReadFrom(r io.Reader) (int64, error)        { return w.readFrom(r) }
+func (w hijackReadFrom) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.hijack()
+}
+func (w hijackReadFrom) ReadFrom(r io.Reader) (int64, error) { return w.readFrom(r) }
+func (w allInterfaces) Flush()                               { w.flush() }
+func (w allInterfaces) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.hijack()
+}
+func (w allInterfaces) ReadFrom(r io.Reader) (int64, error) { return w.readFrom(r) }
+
+// TestMiddlewareWriterInterfaces checks that the writer the wrapped handler
+// gets offers http.Flusher, http.Hijacker and io.ReaderFrom exactly when
+// the server's writer does, so that a handler probing for them is told the
+// truth, and that each of them applies the CORS fields.
 func TestMiddlewareWriterInterfaces(t *testing.T) {
-	h := mwPolicy(t, mwConfig).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := w.(http.Flusher); !ok {
-			t.Error("not an http.Flusher")
-		}
-		if _, ok := w.(http.Hijacker); !ok {
-			t.Error("not an http.Hijacker")
-		}
-		if _, ok := w.(io.ReaderFrom); !ok {
-			t.Error("not an io.ReaderFrom")
-		}
-		if _, ok := w.(io.StringWriter); !ok {
-			t.Error("not an io.StringWriter")
-		}
-		// httptest.ResponseRecorder cannot be hijacked.
-		if _, _, err := w.(http.Hijacker).Hijack(); !errors.Is(err, http.ErrNotSupported) {
-			t.Errorf("Hijack: %v, want ErrNotSupported", err)
-		}
-	}))
-	h.ServeHTTP(httptest.NewRecorder(), mwRequest("GET", "/key", "Origin", "https://app.example.com"))
+	t.Parallel()
+	for _, tc := range []struct {
+		name                    string
+		wrap                    func(plainWriter) http.ResponseWriter
+		flush, hijack, readFrom bool
+	}{
+		{"none", func(w plainWriter) http.ResponseWriter { return w }, false, false, false},
+		{"flush", func(w plainWriter) http.ResponseWriter { return flushOnly{w} }, true, false, false},
+		{"hijack", func(w plainWriter) http.ResponseWriter { return hijackOnly{w} }, false, true, false},
+		{"readfrom", func(w plainWriter) http.ResponseWriter { return readFromOnly{w} }, false, false, true},
+		{"flush-hijack", func(w plainWriter) http.ResponseWriter { return flushHijack{w} }, true, true, false},
+		{"flush-readfrom", func(w plainWriter) http.ResponseWriter { return flushReadFrom{w} }, true, false, true},
+		{"hijack-readfrom", func(w plainWriter) http.ResponseWriter { return hijackReadFrom{w} }, false, true, true},
+		{"all", func(w plainWriter) http.ResponseWriter { return allInterfaces{w} }, true, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := mwPolicy(t, mwConfig).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, flush := w.(http.Flusher)
+				_, hijack := w.(http.Hijacker)
+				_, readFrom := w.(io.ReaderFrom)
+				assert.Equal(t, tc.flush, flush, "http.Flusher")
+				assert.Equal(t, tc.hijack, hijack, "http.Hijacker")
+				assert.Equal(t, tc.readFrom, readFrom, "io.ReaderFrom")
+				_, stringWriter := w.(io.StringWriter)
+				assert.True(t, stringWriter, "io.StringWriter")
+				w.Header().Set("Access-Control-Allow-Origin", "*")
+				switch {
+				case hijack: // fails, and the handler answers instead
+					_, _, err := w.(http.Hijacker).Hijack()
+					assert.ErrorIs(t, err, http.ErrNotSupported)
+					w.WriteHeader(http.StatusTeapot)
+				case readFrom:
+					_, err := w.(io.ReaderFrom).ReadFrom(strings.NewReader("body"))
+					assert.NoError(t, err)
+				case flush:
+					w.(http.Flusher).Flush()
+				default:
+					assert.ErrorIs(t, http.NewResponseController(w).Flush(), http.ErrNotSupported)
+				}
+			}))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(tc.wrap(plainWriter{rec}), mwRequest("GET", "/key", "Origin", "https://app.example.com"))
+			// R4, R5: whatever path the response took, S3's fields replace the
+			// handler's.
+			assert.Equal(t, "https://app.example.com", rec.Header().Get("Access-Control-Allow-Origin"))
+			assert.Equal(t, "true", rec.Header().Get("Access-Control-Allow-Credentials"))
+		})
+	}
 }
 
 // TestMiddlewarePreflightOuterHeaders checks that a preflight answer

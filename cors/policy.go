@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/s3cors/s3cors/matcher"
+	"github.com/s3cors/s3cors/internal/wildcard"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -20,27 +20,28 @@ import (
 // [MissingBucket] a bucket that does not exist.
 type Policy struct {
 	config  *rule.Configuration
-	origins *matcher.OriginIndex
-	headers *matcher.HeaderIndex
-	methods [methodCount]matcher.RuleSet
+	origins *wildcard.OriginIndex
+	headers *wildcard.HeaderIndex
+	methods [methodCount]wildcard.RuleSet
 	rules   []compiledRule
 	missing bool
 }
 
 // compiledRule holds what a rule contributes to a response.
 type compiledRule struct {
-	headers       *matcher.HeaderSet // AllowedHeaders, when the rule is the only candidate and for Explain
-	allowAll      bool               // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
-	allowMethods  string             // AllowedMethods joined with ", " (H3)
-	exposeHeaders string             // ExposeHeaders joined with ", " (H5)
-	hasExpose     bool               // the rule has ExposeHeader elements, even empty ones
-	maxAge        string             // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
+	headers       *wildcard.HeaderSet // AllowedHeaders, when the rule is the only candidate and for Explain
+	allowAll      bool                // AllowedOrigins contains "*": answer "*", no credentials (H1, H2, D3)
+	allowMethods  string              // AllowedMethods joined with ", " (H3)
+	exposeHeaders string              // ExposeHeaders joined with ", " (H5)
+	hasExpose     bool                // the rule has ExposeHeader elements, even empty ones
+	maxAge        string              // MaxAgeSeconds in decimal, or "" when absent (H6, D4)
 }
 
-// methodCount is the number of methods S3 allows in rules.
-const methodCount = len(rule.Methods)
+// methodCount is the number of methods S3 allows in rules (V10).
+const methodCount = 5
 
-// methodIndex returns the position of m in rule.Methods, or -1.
+// methodIndex returns the position of m among the methods S3 allows, in
+// the order of its documentation, or -1. The comparison is exact (M3).
 func methodIndex(m string) int {
 	switch m {
 	case "GET":
@@ -59,9 +60,8 @@ func methodIndex(m string) int {
 
 var missingBucket = &Policy{missing: true}
 
-// ErrNilConfiguration is the error of [Compile] for a nil configuration. A
-// bucket without CORS configuration is a nil *Policy.
-var ErrNilConfiguration = errors.New("cors: Compile: nil configuration; a bucket without CORS configuration is a nil *Policy")
+// errNilConfiguration is the error of [Compile] for a nil configuration.
+var errNilConfiguration = errors.New("cors: Compile: nil configuration; to stand for a bucket without CORS configuration, use a nil *Policy")
 
 // MissingBucket returns the policy of a bucket that does not exist. S3
 // refuses preflights to such a bucket with 403 "Bucket not found" and adds
@@ -69,13 +69,14 @@ var ErrNilConfiguration = errors.New("cors: Compile: nil configuration; a bucket
 func MissingBucket() *Policy { return missingBucket }
 
 // Compile validates c as PutBucketCors would and compiles it. The error, if
-// any, is the [*rule.Error] that S3 answers with, or [ErrNilConfiguration].
+// any, is the [*rule.Error] that S3 answers with; for a nil c it is an
+// error saying so.
 // The Policy keeps its own copy of c: changing c afterwards does not change
 // the Policy. To stand for a bucket without configuration, use a nil
 // *Policy rather than compiling anything.
 func Compile(c *rule.Configuration) (*Policy, error) {
 	if c == nil {
-		return nil, ErrNilConfiguration
+		return nil, errNilConfiguration
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -86,17 +87,17 @@ func Compile(c *rule.Configuration) (*Policy, error) {
 	for i, r := range c.Rules {
 		origins[i], headers[i] = r.AllowedOrigins, r.AllowedHeaders
 	}
-	originIndex, err := matcher.NewOriginIndex(origins)
+	originIndex, err := wildcard.NewOriginIndex(origins)
 	if err != nil {
 		return nil, err // unreachable: Validate checked the patterns
 	}
-	headerIndex, err := matcher.NewHeaderIndex(headers)
+	headerIndex, err := wildcard.NewHeaderIndex(headers)
 	if err != nil {
 		return nil, err // unreachable: Validate checked the patterns
 	}
 	p := &Policy{config: c, origins: originIndex, headers: headerIndex, rules: make([]compiledRule, len(c.Rules))}
 	for i, r := range c.Rules {
-		ruleHeaders, err := matcher.NewHeaderSet(r.AllowedHeaders)
+		ruleHeaders, err := wildcard.NewHeaderSet(r.AllowedHeaders)
 		if err != nil {
 			return nil, err // unreachable: Validate checked the patterns
 		}
@@ -137,6 +138,6 @@ func (p *Policy) Configuration() *rule.Configuration {
 	return p.config.Clone()
 }
 
-// Enabled reports whether p is a compiled configuration, rather than a
+// enabled reports whether p is a compiled configuration, rather than a
 // bucket without one (nil) or a missing bucket.
-func (p *Policy) Enabled() bool { return p != nil && !p.missing }
+func (p *Policy) enabled() bool { return p != nil && !p.missing }

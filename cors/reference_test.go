@@ -1,7 +1,6 @@
 package cors_test
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -13,15 +12,18 @@ import (
 // specification (sections 4 to 9 and the decisions of section 15), with
 // loops and no indexing, against which the compiled engine is fuzzed.
 
-// refAnswer is the reference evaluator's answer.
+// refAnswer is the reference evaluator's answer: S3's, and the reason of
+// each rule.
 type refAnswer struct {
-	preflight bool
-	status    int
-	rule      int
-	errInfo   cors.ErrorInfo
-	headers   []cors.Header
-	reasons   []cors.Reason
+	answer
+	reasons []cors.Reason
 }
+
+// The reference's limits on Access-Control-Request-Headers (D11).
+const (
+	refMaxRequestHeadersLength = 8192
+	refMaxRequestHeaders       = 256
+)
 
 // refBucket is the bucket state: missing, no configuration, or config.
 type refBucket struct {
@@ -30,7 +32,8 @@ type refBucket struct {
 }
 
 func refEvaluate(b refBucket, req cors.Request) refAnswer {
-	ans := refAnswer{rule: -1}
+	ans := refAnswer{}
+	matched := -1
 	method := req.RequestMethod // M2
 	if method == "" {
 		method = req.Method
@@ -42,7 +45,7 @@ func refEvaluate(b refBucket, req cors.Request) refAnswer {
 		}
 	}
 	if req.Method == "OPTIONS" {
-		ans.preflight = true
+		ans.Preflight = true
 		acrmOrOptions := req.RequestMethod
 		if acrmOrOptions == "" {
 			acrmOrOptions = "OPTIONS"
@@ -74,31 +77,32 @@ func refEvaluate(b refBucket, req cors.Request) refAnswer {
 	}
 	for i, reason := range ans.reasons {
 		if reason == cors.Allowed && req.Origin != "" { // M1
-			ans.rule = i
+			matched = i
 			break
 		}
 	}
-	if ans.rule < 0 {
-		if ans.preflight { // P5
+	if matched < 0 {
+		if ans.Preflight { // P5
 			rt := "OBJECT"
 			if req.Target == cors.TargetBucket {
 				rt = "BUCKET"
 			}
-			return refRefuse(ans, 403, "AccessForbidden", cors.MessageNotAllowed, req.RequestMethod, rt)
+			return refRefuse(ans, 403, "AccessForbidden", "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.", req.RequestMethod, rt)
 		}
 		return ans
 	}
-	if ans.preflight {
-		ans.status = 200
+	if ans.Preflight {
+		ans.Status = 200
 	}
-	r := b.config.Rules[ans.rule]
+	ans.Matched, ans.Rule = true, matched
+	r := b.config.Rules[matched]
 	star := false
 	for _, o := range r.AllowedOrigins {
 		if o == "*" {
 			star = true
 		}
 	}
-	add := func(n, v string) { ans.headers = append(ans.headers, cors.Header{Name: n, Value: v}) }
+	add := func(n, v string) { ans.Headers = append(ans.Headers, header{n, v}) }
 	if star { // H1, D3
 		add("Access-Control-Allow-Origin", "*")
 	} else {
@@ -122,18 +126,15 @@ func refEvaluate(b refBucket, req cors.Request) refAnswer {
 }
 
 func refRefuse(ans refAnswer, status int, code, message, method, resourceType string) refAnswer {
-	ans.status = status
-	ans.errInfo = cors.ErrorInfo{Code: code, Message: message, Method: method, ResourceType: resourceType}
-	ans.headers = []cors.Header{{Name: "Content-Type", Value: "application/xml"}}
-	if status == http.StatusBadRequest {
-		ans.headers = append(ans.headers, cors.Header{Name: "Connection", Value: "close"})
-	}
+	ans.Status = status
+	ans.Error = rule.ErrorDocument{Code: code, Message: message, Method: method, ResourceType: resourceType}
+	ans.Headers = []header{{"Content-Type", "application/xml"}} // E2; Connection is the transport's (D13)
 	return ans
 }
 
-// refRequestHeaders parses Access-Control-Request-Headers (M5, D7, D8).
+// refRequestHeaders parses Access-Control-Request-Headers (M5, D7, D10, D11).
 func refRequestHeaders(lines []string) (items []string, tooLong bool) {
-	if len(strings.Join(lines, "")) > cors.MaxRequestHeadersLength {
+	if len(strings.Join(lines, "")) > refMaxRequestHeadersLength {
 		return nil, true
 	}
 	for _, item := range strings.Split(strings.Join(lines, ","), ",") {
@@ -142,7 +143,7 @@ func refRequestHeaders(lines []string) (items []string, tooLong bool) {
 			items = append(items, item)
 		}
 	}
-	if len(items) > cors.MaxRequestHeaders {
+	if len(items) > refMaxRequestHeaders {
 		return nil, true
 	}
 	return items, false

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/s3cors/s3cors/internal/requestheaders"
 )
 
 // responseWriter wraps the http.ResponseWriter of an actual (non-OPTIONS)
@@ -16,50 +18,89 @@ import (
 // the handler runs, means the handler cannot overwrite or duplicate them
 // (R5: error responses get them too).
 //
-// The wrapper and every value it puts into the header map live in one
-// allocation: each field is set to a one-element slice of vals, so no two
-// responses ever share a slice.
+// The wrapper holds every value it puts into the header map, so that one
+// allocation serves the whole response: each field is set to a
+// one-element slice of vals, and no two responses ever share a slice.
+//
+// It offers the optional interfaces [http.Flusher], [http.Hijacker] and
+// [io.ReaderFrom] exactly when the writer it wraps does (see wrap), so
+// that a handler probing for them learns the truth.
 type responseWriter struct {
 	http.ResponseWriter
-	fields  *fieldSet // the fields to set; nil when there are none
-	strip   bool      // delete the Access-Control-* fields the handler set
+	vals    [fieldCount]string
+	set     uint16 // bit f is set when vals[f] is to be applied
+	strip   bool   // delete the Access-Control-* fields the handler set
 	applied bool
 }
 
-// fieldSet holds the header fields a responseWriter sets. Fields are named
-// by bytes rather than strings, which keeps the allocation small.
-type fieldSet struct {
-	vals   [maxHeaders]string
-	fields [maxHeaders]field
-	n      uint8
+// The variants of responseWriter, one per combination of the optional
+// interfaces of the wrapped writer.
+type (
+	flushWriter           struct{ responseWriter }
+	hijackWriter          struct{ responseWriter }
+	readFromWriter        struct{ responseWriter }
+	flushHijackWriter     struct{ responseWriter }
+	flushReadFromWriter   struct{ responseWriter }
+	hijackReadFromWriter  struct{ responseWriter }
+	flushHijackReadWriter struct{ responseWriter }
+)
+
+func (w *flushWriter) Flush()                                        { w.flush() }
+func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.hijack() }
+func (w *readFromWriter) ReadFrom(r io.Reader) (int64, error)        { return w.readFrom(r) }
+func (w *flushHijackWriter) Flush()                                  { w.flush() }
+func (w *flushHijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.hijack()
+}
+func (w *flushReadFromWriter) Flush()                               { w.flush() }
+func (w *flushReadFromWriter) ReadFrom(r io.Reader) (int64, error)  { return w.readFrom(r) }
+func (w *hijackReadFromWriter) ReadFrom(r io.Reader) (int64, error) { return w.readFrom(r) }
+func (w *hijackReadFromWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.hijack()
+}
+func (w *flushHijackReadWriter) Flush()                              { w.flush() }
+func (w *flushHijackReadWriter) ReadFrom(r io.Reader) (int64, error) { return w.readFrom(r) }
+func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return w.hijack()
 }
 
-// writerWithFields is a responseWriter and its fields in one allocation.
-type writerWithFields struct {
-	responseWriter
-	set fieldSet
-}
-
-// newWriterWithFields returns a responseWriter for w with room for fields.
-func newWriterWithFields(w http.ResponseWriter, strip bool) *responseWriter {
-	wf := &writerWithFields{}
-	wf.responseWriter = responseWriter{ResponseWriter: w, fields: &wf.set, strip: strip}
-	return &wf.responseWriter
-}
-
-// add records the field f with value.
-func (s *fieldSet) add(f field, value string) {
-	s.fields[s.n], s.vals[s.n] = f, value
-	s.n++
-}
-
-// addResult records the fields of res.
-func (s *fieldSet) addResult(res *Result) {
-	s.n = uint8(res.n)
-	s.fields = res.fields
-	for i := range res.n {
-		s.vals[i] = res.headers[i].Value
+// wrap returns a writer for w that applies the fields of res (and, with
+// strip, removes the handler's own Access-Control-* fields), offering the
+// optional interfaces w offers, and the responseWriter inside it.
+func wrap(w http.ResponseWriter, res *Result, strip bool) (http.ResponseWriter, *responseWriter) {
+	_, f := w.(http.Flusher)
+	_, h := w.(http.Hijacker)
+	_, rf := w.(io.ReaderFrom)
+	var cw http.ResponseWriter
+	var base *responseWriter
+	switch {
+	case f && h && rf:
+		x := new(flushHijackReadWriter)
+		cw, base = x, &x.responseWriter
+	case f && h:
+		x := new(flushHijackWriter)
+		cw, base = x, &x.responseWriter
+	case f && rf:
+		x := new(flushReadFromWriter)
+		cw, base = x, &x.responseWriter
+	case h && rf:
+		x := new(hijackReadFromWriter)
+		cw, base = x, &x.responseWriter
+	case f:
+		x := new(flushWriter)
+		cw, base = x, &x.responseWriter
+	case h:
+		x := new(hijackWriter)
+		cw, base = x, &x.responseWriter
+	case rf:
+		x := new(readFromWriter)
+		cw, base = x, &x.responseWriter
+	default:
+		base = new(responseWriter)
+		cw = base
 	}
+	base.ResponseWriter, base.vals, base.set, base.strip = w, res.vals, res.set, strip
+	return cw, base
 }
 
 // apply puts the CORS fields into the header map, once.
@@ -68,17 +109,18 @@ func (w *responseWriter) apply() {
 		return
 	}
 	w.applied = true
-	h := w.ResponseWriter.Header()
-	if w.fields == nil {
-		setHeaders(h, nil, nil, w.strip)
-		return
+	var names [fieldCount]string
+	var vals []string
+	n := 0
+	for f := range fieldCount {
+		if w.set&(1<<f) != 0 {
+			names[n] = fieldNames[f]
+			w.vals[n] = w.vals[f] // compact in place: n <= f
+			n++
+		}
 	}
-	f := w.fields
-	var names [maxHeaders]string
-	for i, j := range f.fields[:f.n] {
-		names[i] = fieldNames[j]
-	}
-	setHeaders(h, names[:f.n], f.vals[:f.n], w.strip)
+	vals = w.vals[:n]
+	setHeaders(w.ResponseWriter.Header(), names[:n], vals, w.strip)
 }
 
 // WriteHeader applies the CORS fields and forwards code. Informational
@@ -108,46 +150,38 @@ func (w *responseWriter) WriteString(s string) (int, error) {
 	return io.WriteString(w.ResponseWriter, s)
 }
 
-// ReadFrom applies the CORS fields and copies src into the response, using
-// the underlying writer's [io.ReaderFrom] (such as net/http's sendfile path)
-// when it has one.
-func (w *responseWriter) ReadFrom(src io.Reader) (int64, error) {
+// readFrom applies the CORS fields and copies src into the response, using
+// the underlying writer's [io.ReaderFrom] (such as net/http's sendfile
+// path).
+func (w *responseWriter) readFrom(src io.Reader) (int64, error) {
 	w.apply()
-	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(src)
-	}
-	return io.Copy(w.ResponseWriter, src)
+	return w.ResponseWriter.(io.ReaderFrom).ReadFrom(src)
 }
 
-// Flush applies the CORS fields and flushes the underlying writer if it
-// can be flushed; see [http.Flusher].
-func (w *responseWriter) Flush() {
-	_ = w.FlushError()
+// flush applies the CORS fields and flushes the underlying writer.
+func (w *responseWriter) flush() {
+	w.apply()
+	w.ResponseWriter.(http.Flusher).Flush()
 }
 
-// FlushError is like Flush but reports the error of the underlying writer,
-// or [http.ErrNotSupported] when it cannot be flushed. It is the method that
-// [http.ResponseController.Flush] calls.
+// FlushError applies the CORS fields and flushes the underlying writer,
+// reporting its error, or [http.ErrNotSupported] when it cannot be flushed.
+// It is the method that [http.ResponseController.Flush] calls.
 func (w *responseWriter) FlushError() error {
 	w.apply()
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		if fe, ok := w.ResponseWriter.(interface{ FlushError() error }); ok {
-			return fe.FlushError()
-		}
-		f.Flush()
-		return nil
-	}
 	return http.NewResponseController(w.ResponseWriter).Flush()
 }
 
-// Hijack hands the connection over to the caller through the underlying
-// writer, as [http.ResponseController.Hijack] does; see [http.Hijacker]. A
-// hijacked connection gets no CORS fields from the middleware: the caller
-// writes the response itself. The error is [http.ErrNotSupported] when the
-// underlying writer cannot be hijacked (HTTP/2, for one).
-func (w *responseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	w.applied = true
-	return http.NewResponseController(w.ResponseWriter).Hijack()
+// hijack hands the connection over to the caller through the underlying
+// writer. A hijacked connection gets no CORS fields from the middleware:
+// the caller writes the response itself. When hijacking fails, nothing
+// changes, and the response the handler writes instead gets the fields.
+func (w *responseWriter) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := w.ResponseWriter.(http.Hijacker).Hijack()
+	if err == nil {
+		w.applied = true
+	}
+	return c, rw, err
 }
 
 // Unwrap returns the wrapped writer, for [http.ResponseController].
@@ -177,7 +211,7 @@ func setHeaders(h http.Header, names, vals []string, strip bool) {
 		}
 	}
 	for i, name := range names {
-		if name == HeaderVary {
+		if name == headerVary {
 			mergeVary(h, vals[i:i+1:i+1])
 			continue
 		}
@@ -188,15 +222,16 @@ func setHeaders(h http.Header, names, vals []string, strip bool) {
 // mergeVary adds the comma-separated field names of slot[0] to the Vary
 // field of h. Without a Vary in h, h["Vary"] becomes slot. Otherwise the
 // names already present (compared without regard to case) are not repeated,
-// and the result is one line: the handler's lines joined with ", ", followed
-// by the missing names in the order of slot[0]; it is stored in slot[0] and
+// and the result is one line: the elements of the handler's lines, empty
+// ones dropped, joined with ", ", followed by the missing names in the order
+// of slot[0]; it is stored in slot[0] and
 // h["Vary"] set to slot. When h's Vary is already a single line naming every
 // field, or contains "*" (which says the response varies on everything),
 // it is left as it is.
 func mergeVary(h http.Header, slot []string) {
-	old := h[HeaderVary]
+	old := h[headerVary]
 	if len(old) == 0 {
-		h[HeaderVary] = slot
+		h[headerVary] = slot
 		return
 	}
 	if hasToken(old, "*") {
@@ -221,13 +256,15 @@ func mergeVary(h http.Header, slot []string) {
 	var b strings.Builder
 	b.Grow(size)
 	for _, line := range old {
-		if line = trimOWS(line); line == "" {
-			continue
+		for rest := line; rest != ""; {
+			var tok string
+			if tok, rest = nextToken(rest); tok != "" {
+				if b.Len() > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(tok)
+			}
 		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(line)
 	}
 	for rest := add; rest != ""; {
 		var tok string
@@ -240,7 +277,7 @@ func mergeVary(h http.Header, slot []string) {
 		}
 	}
 	slot[0] = b.String()
-	h[HeaderVary] = slot
+	h[headerVary] = slot
 }
 
 // hasToken reports whether one of the comma-separated elements of lines is
@@ -262,19 +299,7 @@ func hasToken(lines []string, tok string) bool {
 // trimmed of spaces and tabs, and the rest after the comma.
 func nextToken(s string) (tok, rest string) {
 	if i := strings.IndexByte(s, ','); i >= 0 {
-		return trimOWS(s[:i]), s[i+1:]
+		return requestheaders.TrimOWS(s[:i]), s[i+1:]
 	}
-	return trimOWS(s), ""
-}
-
-// trimOWS trims HTTP's optional white space (spaces and tabs) from both ends
-// of s.
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
+	return requestheaders.TrimOWS(s), ""
 }

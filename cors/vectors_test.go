@@ -65,7 +65,7 @@ func runVector(v *vectors.Vector) (diffs []string, skipped bool) {
 			return []string{"bucket.cors: " + err.Error()}, false
 		}
 		if c == nil {
-			return v.CheckError(rule.CodeNoSuchCORSConfiguration, rule.MessageNoSuchCORSConfiguration, http.StatusNotFound), false
+			return v.CheckError("NoSuchCORSConfiguration", "The CORS configuration does not exist", http.StatusNotFound), false // G3
 		}
 		return readBack(v, c), false
 	}
@@ -74,7 +74,11 @@ func runVector(v *vectors.Vector) (diffs []string, skipped bool) {
 
 // readBack checks what GetBucketCors would return for c.
 func readBack(v *vectors.Vector, c *rule.Configuration) []string {
-	stored, err := rule.Parse(c.Encode(rule.FormXML))
+	body, err := c.Encode(rule.FormXML)
+	if err != nil {
+		return []string{"Encode: " + err.Error()}
+	}
+	stored, err := rule.ParseXML(body)
 	if err != nil {
 		return []string{"GetBucketCors body does not parse: " + err.Error()}
 	}
@@ -89,21 +93,26 @@ func runRequestVector(v *vectors.Vector) []string {
 	h := v.Request.Header()
 	req := cors.Request{
 		Method:         v.Request.Method,
-		Origin:         h.Get(cors.HeaderOrigin),
-		RequestMethod:  h.Get(cors.HeaderRequestMethod),
-		RequestHeaders: h.Values(cors.HeaderRequestHeaders),
+		Origin:         h.Get("Origin"),
+		RequestMethod:  h.Get("Access-Control-Request-Method"),
+		RequestHeaders: h.Values("Access-Control-Request-Headers"),
 	}
 	if v.Request.Target == "bucket" {
 		req.Target = cors.TargetBucket
 	}
-	var res cors.Result
-	p.Evaluate(&req, &res)
+	res := p.Evaluate(req)
 	out := vectors.Response{Status: res.Status, Header: http.Header{}}
-	for _, f := range res.Headers() {
-		out.Header.Add(f.Name, f.Value)
+	for name, value := range res.Headers() {
+		out.Header.Add(name, value)
+	}
+	if res.Status == http.StatusBadRequest {
+		// The vectors record S3 over HTTP/1.1, where every 400 closes the
+		// connection; that is the transport's part of the answer (D13).
+		out.Header.Set("Connection", "close")
 	}
 	if res.Error.Code != "" {
-		doc := res.ErrorDocument("REQUESTID", "HOSTID")
+		doc := res.Error
+		doc.RequestID, doc.HostID = "REQUESTID", "HOSTID"
 		out.Body = doc.AppendXML(nil)
 	}
 	return v.CheckResponse(out)

@@ -52,20 +52,21 @@ type Rule struct {
 	MaxAgeSeconds *int
 }
 
-// Clone returns a deep copy of c that shares no memory with it.
+// Clone returns a deep copy of c, sharing no slice or pointer with it, or
+// nil for a nil c.
 func (c *Configuration) Clone() *Configuration {
 	if c == nil {
 		return nil
 	}
 	out := &Configuration{Rules: make([]Rule, len(c.Rules))}
 	for i := range c.Rules {
-		out.Rules[i] = c.Rules[i].Clone()
+		out.Rules[i] = c.Rules[i].clone()
 	}
 	return out
 }
 
-// Clone returns a deep copy of r that shares no memory with it.
-func (r Rule) Clone() Rule {
+// clone returns a deep copy of r.
+func (r Rule) clone() Rule {
 	out := Rule{
 		AllowedHeaders: slices.Clone(r.AllowedHeaders),
 		AllowedMethods: slices.Clone(r.AllowedMethods),
@@ -83,37 +84,9 @@ func (r Rule) Clone() Rule {
 	return out
 }
 
-// Equal reports whether c and d hold the same rules with the same values in
-// the same order, treating a nil slice and an empty slice alike (both mean
-// "absent").
-func (c *Configuration) Equal(d *Configuration) bool {
-	if c == nil || d == nil {
-		return c == d
-	}
-	return slices.EqualFunc(c.Rules, d.Rules, Rule.Equal)
-}
-
-// Equal reports whether r and s are the same rule, treating a nil slice and
-// an empty slice alike.
-func (r Rule) Equal(s Rule) bool {
-	return equalPtr(r.ID, s.ID) &&
-		slices.Equal(r.AllowedHeaders, s.AllowedHeaders) &&
-		slices.Equal(r.AllowedMethods, s.AllowedMethods) &&
-		slices.Equal(r.AllowedOrigins, s.AllowedOrigins) &&
-		slices.Equal(r.ExposeHeaders, s.ExposeHeaders) &&
-		equalPtr(r.MaxAgeSeconds, s.MaxAgeSeconds)
-}
-
-func equalPtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
-}
-
-// Label names the rule for people: "rule 3" or, when it has an ID,
-// `rule 3 (ID "uploads")`. Index is zero-based, as everywhere in this module.
-func (r Rule) Label(index int) string {
+// label names rule r at index in messages: "rule 2", or "rule 2 (ID
+// "uploads")" when it has an ID.
+func (r Rule) label(index int) string {
 	s := "rule " + strconv.Itoa(index)
 	if r.ID != nil {
 		s += " (ID " + strconv.Quote(*r.ID) + ")"

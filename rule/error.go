@@ -6,29 +6,35 @@ import (
 	"strings"
 )
 
-// S3 error codes that PutBucketCors returns for a configuration it refuses.
+// The codes of the errors PutBucketCors answers for a configuration it
+// refuses, as found in [Error.Code] (V4–V14, D5).
 const (
-	CodeMalformedXML                = "MalformedXML"
-	CodeInvalidRequest              = "InvalidRequest"
-	CodeMaxMessageLengthExceeded    = "MaxMessageLengthExceeded"
-	MessageMalformedXML             = "The XML you provided was not well-formed or did not validate against our published schema"
-	MessageMaxMessageLengthExceeded = "Your request was too big."
+	CodeMalformedXML             = "MalformedXML"
+	CodeInvalidRequest           = "InvalidRequest"
+	CodeMaxMessageLengthExceeded = "MaxMessageLengthExceeded"
 )
 
-// Limits that S3 enforces on a CORS configuration.
+// S3's messages for the codes whose message does not depend on the fault.
 const (
-	// MaxDocumentSize is the largest PutBucketCors body S3 accepts, in bytes.
-	MaxDocumentSize = 64 << 10
-	// MaxRules is the largest number of CORSRule elements in a configuration.
-	MaxRules = 100
-	// MaxIDLength is the longest rule ID, in characters.
-	MaxIDLength = 255
+	messageMalformedXML             = "The XML you provided was not well-formed or did not validate against our published schema"
+	messageMaxMessageLengthExceeded = "Your request was too big."
+)
+
+// MaxDocumentSize is the largest PutBucketCors body S3 accepts, in bytes
+// (C4). A server reading a request body needs to read at most one byte more
+// to tell that a body is too large.
+const MaxDocumentSize = 64 << 10
+
+// Limits that S3 enforces on the content of a configuration (C4, D5).
+const (
+	maxRules    = 100 // CORSRule elements in a configuration
+	maxIDLength = 255 // characters of a rule ID
 )
 
 // Error is a configuration that S3's PutBucketCors would refuse.
 //
 // Code, Message and Status are exactly what S3 answers, so an S3 emulator can
-// send them unchanged (see [ErrorDocument]). The other fields say, for
+// send them unchanged in an [ErrorDocument]. The other fields say, for
 // people, where the problem is and how to fix it; S3 does not send them.
 type Error struct {
 	// Code is S3's error code, such as "MalformedXML" or "InvalidRequest".
@@ -69,17 +75,11 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Document returns the S3 error document for e, as PutBucketCors sends it.
-// The caller fills in RequestID and HostID.
-func (e *Error) Document() ErrorDocument {
-	return ErrorDocument{Code: e.Code, Message: e.Message}
-}
-
 // malformed returns S3's MalformedXML error with a human explanation.
 func malformed(rule int, element, value, detail string) *Error {
 	return &Error{
 		Code:    CodeMalformedXML,
-		Message: MessageMalformedXML,
+		Message: messageMalformedXML,
 		Status:  http.StatusBadRequest,
 		Rule:    rule,
 		Element: element,
@@ -104,17 +104,10 @@ func invalid(rule int, element, value, message, detail string) *Error {
 func tooBig(size int) *Error {
 	return &Error{
 		Code:    CodeMaxMessageLengthExceeded,
-		Message: MessageMaxMessageLengthExceeded,
+		Message: messageMaxMessageLengthExceeded,
 		Status:  http.StatusBadRequest,
 		Rule:    -1,
 		Detail: "the document is " + strconv.Itoa(size) + " bytes; S3 accepts at most " +
 			strconv.Itoa(MaxDocumentSize) + ": merge rules that share methods and headers, or use wildcard origins",
 	}
 }
-
-// GetBucketCors's answer for a bucket without CORS configuration: HTTP 404
-// with this code and message and a BucketName element in the error document.
-const (
-	CodeNoSuchCORSConfiguration    = "NoSuchCORSConfiguration"
-	MessageNoSuchCORSConfiguration = "The CORS configuration does not exist"
-)

@@ -2,8 +2,8 @@ package rule
 
 import "github.com/s3cors/s3cors/internal/xmltext"
 
-// XMLDeclaration starts every XML document S3 sends, followed by a newline.
-const XMLDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+// xmlDeclaration starts every XML document S3 sends, followed by a newline.
+const xmlDeclaration = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // ErrorDocument is the XML body of an S3 error response:
 //
@@ -31,8 +31,8 @@ type ErrorDocument struct {
 // the extended slice. Like S3, and unlike encoding/xml, it writes quotes and
 // apostrophes literally ("resource's", `AllowedOrigin "…"`); '&', '<' and '>'
 // are escaped.
-func (d *ErrorDocument) AppendXML(dst []byte) []byte {
-	dst = append(dst, XMLDeclaration...)
+func (d ErrorDocument) AppendXML(dst []byte) []byte {
+	dst = append(dst, xmlDeclaration...)
 	dst = append(dst, "<Error>"...)
 	dst = appendElement(dst, "Code", d.Code)
 	dst = appendElement(dst, "Message", d.Message)

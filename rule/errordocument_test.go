@@ -46,8 +46,8 @@ func TestErrorDocument(t *testing.T) {
 
 func TestErrorDocumentFromError(t *testing.T) {
 	_, err := rule.Parse([]byte(`[{"AllowedMethods":["GET"],"AllowedOrigins":["a**"]}]`))
-	d := err.(*rule.Error).Document()
-	d.RequestID, d.HostID = "R", "H"
+	e := err.(*rule.Error)
+	d := rule.ErrorDocument{Code: e.Code, Message: e.Message, RequestID: "R", HostID: "H"}
 	want := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<Error><Code>InvalidRequest</Code><Message>AllowedOrigin "a**" can not have more than one wildcard.</Message><RequestId>R</RequestId><HostId>H</HostId></Error>`
 	if got := string(d.AppendXML(nil)); got != want {

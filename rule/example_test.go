@@ -33,7 +33,11 @@ func ExampleConfiguration_Encode() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("%s\n", c.Encode(rule.FormXML))
+	doc, err := c.Encode(rule.FormXML)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%s\n", doc)
 	// Output:
 	// <?xml version="1.0" encoding="UTF-8"?>
 	// <CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>

@@ -27,13 +27,3 @@ func (f Form) String() string {
 	}
 	return "Form(" + strconv.Itoa(int(f)) + ")"
 }
-
-// ParseForm returns the Form that [Form.String] names.
-func ParseForm(name string) (Form, bool) {
-	for _, f := range []Form{FormXML, FormJSON, FormConsole} {
-		if f.String() == name {
-			return f, true
-		}
-	}
-	return 0, false
-}

@@ -23,10 +23,8 @@ func decodeJSON(doc []byte, form Form) (*Configuration, error) {
 		if err := json.Unmarshal(doc, &top); err != nil {
 			return nil, jsonFault(-1, "", err)
 		}
-		for k := range top {
-			if k != "CORSRules" {
-				return nil, malformed(-1, "", k, "unknown key "+strconv.Quote(k)+` at the top of the document; the AWS CLI form is {"CORSRules": [...]}`+topHint(k))
-			}
+		if k, ok := firstUnknownKey(doc, top, isTopKey); ok {
+			return nil, malformed(-1, "", k, "unknown key "+strconv.Quote(k)+` at the top of the document; the AWS CLI form is {"CORSRules": [...]}`+topHint(k))
 		}
 		raw, ok := top["CORSRules"]
 		if !ok || string(raw) == "null" {
@@ -56,10 +54,8 @@ func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return r, malformed(index, "", "", "rule "+strconv.Itoa(index)+" is not a JSON object")
 	}
-	for k := range fields {
-		if !slices.Contains(jsonRuleKeys, k) {
-			return r, malformed(index, "", k, "unknown key "+strconv.Quote(k)+" in rule "+strconv.Itoa(index)+"; known are ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders and MaxAgeSeconds"+hint(k, FormJSON))
-		}
+	if k, ok := firstUnknownKey(raw, fields, isRuleKey); ok {
+		return r, malformed(index, "", k, "unknown key "+strconv.Quote(k)+" in rule "+strconv.Itoa(index)+"; known are ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders and MaxAgeSeconds"+hint(k, FormJSON))
 	}
 	lists := []struct {
 		key string
@@ -104,6 +100,54 @@ func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
 		r.MaxAgeSeconds = &n
 	}
 	return r, nil
+}
+
+func isTopKey(k string) bool  { return k == "CORSRules" }
+func isRuleKey(k string) bool { return slices.Contains(jsonRuleKeys, k) }
+
+// firstUnknownKey returns the first key of the JSON object obj, in document
+// order, for which known is false. fields is obj as json.Unmarshal decoded
+// it, so obj is known to be a well-formed object; it lets a document without
+// unknown keys skip the second reading of obj that finding the order takes.
+//
+// Ranging over fields alone would pick a different key from run to run when
+// there are several unknown keys. A key that appears more than once is judged
+// where it first appears; for known keys the value used is the last one, as
+// json.Unmarshal into a map (and the AWS CLI's and the console's JSON
+// parsers) take it, and no error is reported for the repetition.
+func firstUnknownKey(obj []byte, fields map[string]json.RawMessage, known func(string) bool) (string, bool) {
+	var unknown []string
+	for k := range fields {
+		if !known(k) {
+			unknown = append(unknown, k)
+		}
+	}
+	switch len(unknown) {
+	case 0:
+		return "", false
+	case 1:
+		return unknown[0], true
+	}
+	d := json.NewDecoder(bytes.NewReader(obj))
+	if t, err := d.Token(); err == nil && t == json.Delim('{') {
+		for d.More() {
+			t, err := d.Token()
+			if err != nil {
+				break
+			}
+			// Token returns keys unescaped, as json.Unmarshal does.
+			if k, ok := t.(string); ok && !known(k) {
+				return k, true
+			}
+			var skip json.RawMessage
+			if err := d.Decode(&skip); err != nil {
+				break
+			}
+		}
+	}
+	// Not reached for an object that json.Unmarshal accepted; stay
+	// deterministic all the same.
+	return slices.Min(unknown), true
 }
 
 // jsonFault turns an encoding/json error into MalformedXML with a detail

@@ -32,6 +32,19 @@ func Parse(doc []byte) (*Configuration, error) {
 	return c, nil
 }
 
+// ParseXML is like [Parse] but, like S3's PutBucketCors API, accepts only
+// the XML form: a JSON document is refused with MalformedXML, the answer S3
+// gives to such a body, and a Detail saying how to convert it. S3 emulators
+// and gateways use it to read PutBucketCors request bodies.
+func ParseXML(doc []byte) (*Configuration, error) {
+	if len(doc) <= MaxDocumentSize {
+		if f, err := detectForm(doc); err == nil && f != FormXML {
+			return nil, malformed(-1, "", "", "the document is "+f.String()+" JSON, but PutBucketCors takes the XML form; convert it with \"s3cors convert --to xml\", or let the AWS CLI or an SDK do it")
+		}
+	}
+	return Parse(doc)
+}
+
 // Decode reads a CORS configuration in any form that [Parse] accepts and
 // checks only what a [Configuration] cannot represent: the 64 KiB size limit,
 // well-formedness, the document's structure, duplicate ID or MaxAgeSeconds
@@ -44,7 +57,7 @@ func Decode(doc []byte) (*Configuration, error) {
 	if len(doc) > MaxDocumentSize {
 		return nil, tooBig(len(doc))
 	}
-	form, err := DetectForm(doc)
+	form, err := detectForm(doc)
 	if err != nil {
 		return nil, err
 	}
@@ -59,11 +72,11 @@ func Decode(doc []byte) (*Configuration, error) {
 
 var byteOrderMark = []byte("\uFEFF")
 
-// DetectForm reports which form doc is written in, judging by its first
+// detectForm reports which form doc is written in, judging by its first
 // character other than white space and a UTF-8 byte order mark: '<' is XML,
 // '{' the AWS CLI JSON and '[' the S3 console JSON. It does not check the
 // rest of the document.
-func DetectForm(doc []byte) (Form, error) {
+func detectForm(doc []byte) (Form, error) {
 	doc = bytes.TrimPrefix(doc, byteOrderMark)
 	doc = bytes.TrimLeft(doc, " \t\r\n")
 	if len(doc) == 0 {

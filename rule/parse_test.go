@@ -5,12 +5,18 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/s3cors/s3cors/rule"
 )
+
+// messageMalformedXML is S3's MalformedXML message (V4).
+const messageMalformedXML = "The XML you provided was not well-formed or did not validate against our published schema"
 
 // outcome is one entry of testdata/configs/outcomes.json: a document and what
 // PutBucketCors answers for it.
@@ -94,8 +100,8 @@ func TestParseTestdata(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if want := tc.CORS.configuration(); !c.Equal(want) {
-				t.Errorf("Parse =\n%s\nwant\n%s", c.Encode(rule.FormJSON), want.Encode(rule.FormJSON))
+			if diff := cmp.Diff(tc.CORS.configuration(), c); diff != "" {
+				t.Errorf("Parse (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -125,11 +131,8 @@ func TestGetBucketCorsXML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Encode(rule.FormXML); string(got) != string(want) {
+	if got := mustEncode(t, c, rule.FormXML); string(got) != string(want) {
 		t.Errorf("Encode(FormXML) =\n%s\nwant\n%s", got, want)
-	}
-	if got := c.AppendXML([]byte("prefix")); string(got) != "prefix"+string(want) {
-		t.Errorf("AppendXML does not append")
 	}
 }
 
@@ -171,8 +174,8 @@ func TestParseValues(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(c.Rules) != 1 || !c.Rules[0].Equal(tc.want) {
-				t.Errorf("Parse =\n%s", c.Encode(rule.FormJSON))
+			if diff := cmp.Diff(&rule.Configuration{Rules: []rule.Rule{tc.want}}, c); diff != "" {
+				t.Errorf("Parse (-want +got):\n%s", diff)
 			}
 			assertRoundTrip(t, c)
 		})
@@ -223,7 +226,7 @@ func TestParseMalformed(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("Parse = %v, %v; want MalformedXML", c, err)
 			}
-			if e.Code != rule.CodeMalformedXML || e.Message != rule.MessageMalformedXML || e.Status != 400 {
+			if e.Code != rule.CodeMalformedXML || e.Message != messageMalformedXML || e.Status != 400 {
 				t.Errorf("error = %s %q %d", e.Code, e.Message, e.Status)
 			}
 			if !strings.Contains(e.Detail, tc.detail) {
@@ -261,7 +264,7 @@ func TestProblems(t *testing.T) {
 		{AllowedMethods: []string{"get", "PATCH"}, AllowedOrigins: []string{"a**"}, AllowedHeaders: []string{"x y", "a*b*"}, ExposeHeaders: []string{"*", "a:b"}},
 		{AllowedOrigins: []string{"*"}, ID: ptr(strings.Repeat("é", 256))},
 	}}
-	type fault struct{ code, element, value string }
+	type fault struct{ Code, Element, Value string }
 	want := []fault{
 		{"MalformedXML", "AllowedMethod", ""},
 		{"MalformedXML", "ID", strings.Repeat("é", 256)},
@@ -277,8 +280,8 @@ func TestProblems(t *testing.T) {
 	for _, e := range c.Problems() {
 		got = append(got, fault{e.Code, e.Element, e.Value})
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("Problems =\n%v\nwant\n%v", got, want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Problems (-want +got):\n%s", diff)
 	}
 	if err := c.Validate(); err == nil || err.(*rule.Error).Element != "AllowedMethod" || err.(*rule.Error).Rule != 1 {
 		t.Errorf("Validate = %v; want the missing AllowedMethod of rule 1", err)
@@ -296,19 +299,64 @@ func TestErrorString(t *testing.T) {
 	}
 }
 
-func TestFormRoundTrip(t *testing.T) {
-	for _, f := range []rule.Form{rule.FormXML, rule.FormJSON, rule.FormConsole} {
-		g, ok := rule.ParseForm(f.String())
-		if !ok || g != f {
-			t.Errorf("ParseForm(%q) = %v, %v", f.String(), g, ok)
-		}
+func TestForm(t *testing.T) {
+	t.Parallel()
+	for f, name := range map[rule.Form]string{rule.FormXML: "xml", rule.FormJSON: "json", rule.FormConsole: "console", rule.Form(7): "Form(7)"} {
+		assert.Equal(t, name, f.String())
 	}
-	if _, ok := rule.ParseForm("yaml"); ok {
-		t.Error(`ParseForm("yaml") succeeded`)
+	c := &rule.Configuration{Rules: []rule.Rule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}}}}
+	doc, err := c.Encode(rule.Form(7))
+	assert.Nil(t, doc)
+	require.Error(t, err, "Encode of an unknown Form must not fall back to a form silently")
+	assert.Contains(t, err.Error(), "Form(7)")
+}
+
+// TestNilConfiguration checks that a nil *Configuration is a configuration
+// without rules for every method, never a panic (V5).
+func TestNilConfiguration(t *testing.T) {
+	t.Parallel()
+	var c *rule.Configuration
+	var e *rule.Error
+	require.ErrorAs(t, c.Validate(), &e)
+	assert.Equal(t, rule.CodeMalformedXML, e.Code)
+	assert.Len(t, c.Problems(), 1)
+	assert.Nil(t, c.Clone())
+	doc, err := c.Encode(rule.FormXML)
+	require.NoError(t, err)
+	assert.Equal(t, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></CORSConfiguration>`, string(doc))
+}
+
+// TestParseXML checks that PutBucketCors bodies must be XML: the JSON forms
+// get the MalformedXML S3 answers, with a Detail naming the fix.
+func TestParseXML(t *testing.T) {
+	t.Parallel()
+	for _, doc := range []string{
+		`{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}`,
+		` [{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]`,
+	} {
+		_, err := rule.ParseXML([]byte(doc))
+		var e *rule.Error
+		require.ErrorAs(t, err, &e, doc)
+		assert.Equal(t, rule.CodeMalformedXML, e.Code)
+		assert.Contains(t, e.Detail, "s3cors convert")
 	}
-	if s := rule.Form(7).String(); s != "Form(7)" {
-		t.Errorf("Form(7).String() = %q", s)
+	c, err := rule.ParseXML([]byte(`<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GET"}, c.Rules[0].AllowedMethods)
+	_, err = rule.ParseXML(make([]byte, rule.MaxDocumentSize+1))
+	var e *rule.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, rule.CodeMaxMessageLengthExceeded, e.Code, "size is checked first (C4)")
+}
+
+// mustEncode writes c in form f.
+func mustEncode(t testing.TB, c *rule.Configuration, f rule.Form) []byte {
+	t.Helper()
+	doc, err := c.Encode(f)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return doc
 }
 
 // assertRoundTrip checks that c survives writing and reading in every form
@@ -316,17 +364,14 @@ func TestFormRoundTrip(t *testing.T) {
 func assertRoundTrip(t *testing.T, c *rule.Configuration) {
 	t.Helper()
 	for _, f := range []rule.Form{rule.FormXML, rule.FormJSON, rule.FormConsole} {
-		doc := c.Encode(f)
-		if got, err := rule.DetectForm(doc); err != nil || got != f {
-			t.Errorf("DetectForm(Encode(%v)) = %v, %v", f, got, err)
-		}
+		doc := mustEncode(t, c, f)
 		back, err := rule.Decode(doc)
 		if err != nil {
 			t.Errorf("Decode(Encode(%v)): %v\n%s", f, err, doc)
 			continue
 		}
-		if !back.Equal(c) {
-			t.Errorf("%v round trip changed the configuration:\n%s\nbecame\n%s", f, c.Encode(rule.FormJSON), back.Encode(rule.FormJSON))
+		if diff := cmp.Diff(c, back); diff != "" {
+			t.Errorf("%v round trip changed the configuration (-before +after):\n%s", f, diff)
 		}
 	}
 }

@@ -6,12 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// Methods are the values S3 accepts in AllowedMethod, in the order its
-// documentation lists them. Comparison is case-sensitive.
-var Methods = [...]string{"GET", "PUT", "HEAD", "POST", "DELETE"}
-
-// IsMethod reports whether m is one of [Methods], exactly.
-func IsMethod(m string) bool {
+// isMethod reports whether m is one of the values S3 accepts in
+// AllowedMethod, exactly: comparison is case-sensitive (V10).
+func isMethod(m string) bool {
 	switch m {
 	case "GET", "PUT", "HEAD", "POST", "DELETE":
 		return true
@@ -23,7 +20,8 @@ func IsMethod(m string) bool {
 // or the [*Error] S3 answers with: the first fault in S3's order, which
 // checks the document's structure (rule count, each rule's required
 // elements, ID length) before the values of each rule in document order
-// (methods, origins, allowed headers, expose headers).
+// (methods, origins, allowed headers, expose headers). A nil c is a
+// configuration without rules, which S3 refuses as MalformedXML (V5).
 func (c *Configuration) Validate() error {
 	if p := c.problems(true); len(p) > 0 {
 		return p[0]
@@ -34,12 +32,16 @@ func (c *Configuration) Validate() error {
 // Problems returns every fault that S3 would find in c, in the order S3
 // checks them, or nil when S3 would accept it. The first is what
 // [Configuration.Validate] returns and S3 answers with; the others are what
-// S3 would report one at a time after each fix.
+// S3 would report one at a time after each fix. A nil c is a configuration
+// without rules.
 func (c *Configuration) Problems() []*Error {
 	return c.problems(false)
 }
 
 func (c *Configuration) problems(first bool) []*Error {
+	if c == nil {
+		c = &Configuration{}
+	}
 	var errs []*Error
 	add := func(e *Error) bool {
 		errs = append(errs, e)
@@ -53,14 +55,14 @@ func (c *Configuration) problems(first bool) []*Error {
 			return errs
 		}
 	}
-	if len(c.Rules) > MaxRules {
-		if add(malformed(-1, "", "", "the configuration has "+strconv.Itoa(len(c.Rules))+" rules; S3 allows at most "+strconv.Itoa(MaxRules)+": merge rules that share methods and headers")) {
+	if len(c.Rules) > maxRules {
+		if add(malformed(-1, "", "", "the configuration has "+strconv.Itoa(len(c.Rules))+" rules; S3 allows at most "+strconv.Itoa(maxRules)+": merge rules that share methods and headers")) {
 			return errs
 		}
 	}
 	for i := range c.Rules {
 		r := &c.Rules[i]
-		label := r.Label(i)
+		label := r.label(i)
 		if len(r.AllowedOrigins) == 0 {
 			if add(malformed(i, "AllowedOrigin", "", label+" has no AllowedOrigin; add at least one, such as https://www.example.com")) {
 				return errs
@@ -76,8 +78,8 @@ func (c *Configuration) problems(first bool) []*Error {
 				return errs
 			}
 		}
-		if r.ID != nil && utf8.RuneCountInString(*r.ID) > MaxIDLength {
-			if add(malformed(i, "ID", *r.ID, label+": the ID has "+strconv.Itoa(utf8.RuneCountInString(*r.ID))+" characters; S3 allows at most "+strconv.Itoa(MaxIDLength))) {
+		if r.ID != nil && utf8.RuneCountInString(*r.ID) > maxIDLength {
+			if add(malformed(i, "ID", *r.ID, label+": the ID has "+strconv.Itoa(utf8.RuneCountInString(*r.ID))+" characters; S3 allows at most "+strconv.Itoa(maxIDLength))) {
 				return errs
 			}
 		}
@@ -98,9 +100,9 @@ func (c *Configuration) problems(first bool) []*Error {
 // S3's order: methods, origins, allowed headers, expose headers.
 func (r *Rule) valueProblems(i int) []*Error {
 	var errs []*Error
-	label := r.Label(i)
+	label := r.label(i)
 	for _, m := range r.AllowedMethods {
-		if !IsMethod(m) {
+		if !isMethod(m) {
 			errs = append(errs, invalid(i, "AllowedMethod", m,
 				"Found unsupported HTTP method in CORS config. Unsupported method is "+m,
 				label+": AllowedMethod "+strconv.Quote(m)+" "+methodFix(m)))
@@ -165,7 +167,7 @@ func isTokenChar(c byte) bool {
 }
 
 func methodFix(m string) string {
-	if up := strings.ToUpper(strings.TrimSpace(m)); IsMethod(up) {
+	if up := strings.ToUpper(strings.TrimSpace(m)); isMethod(up) {
 		return "must be written exactly " + strconv.Quote(up) + ": methods are case-sensitive and take no spaces"
 	}
 	switch strings.ToUpper(m) {

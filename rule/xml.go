@@ -11,16 +11,16 @@ import (
 	"github.com/s3cors/s3cors/internal/xmltext"
 )
 
-// Namespace is the XML namespace of S3 documents. S3 writes it on the root
+// namespace is the XML namespace of S3 documents. S3 writes it on the root
 // of GetBucketCors; PutBucketCors accepts documents with or without it.
-const Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+const namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
 // xmlDecoder reads one CORSConfiguration document token by token, so that it
 // accepts a rule's elements in any order and can say exactly where a fault
 // is.
 type xmlDecoder struct {
 	d      *xml.Decoder
-	space  string // namespace of the root element: "" or Namespace
+	space  string // namespace of the root element: "" or namespace
 	tokens int    // tokens read so far
 	// declared reports that the document starts with an XML declaration,
 	// the only place one may stand.
@@ -95,8 +95,8 @@ func (x *xmlDecoder) document() (*Configuration, error) {
 			if c != nil {
 				return nil, x.fault(-1, t.Name.Local, "", "content after the end of CORSConfiguration: an XML document has a single root element")
 			}
-			if t.Name.Local != "CORSConfiguration" || (t.Name.Space != "" && t.Name.Space != Namespace) {
-				return nil, x.fault(-1, t.Name.Local, "", "the root element is "+describeName(t.Name)+"; it must be CORSConfiguration, optionally in the namespace "+Namespace)
+			if t.Name.Local != "CORSConfiguration" || (t.Name.Space != "" && t.Name.Space != namespace) {
+				return nil, x.fault(-1, t.Name.Local, "", "the root element is "+describeName(t.Name)+"; it must be CORSConfiguration, optionally in the namespace "+namespace)
 			}
 			x.space = t.Name.Space
 			if c, err = x.configuration(); err != nil {
@@ -287,24 +287,32 @@ func hint(name string, form Form) string {
 }
 
 // Encode writes c in form f. The XML form is exactly what GetBucketCors
-// returns; the JSON forms are indented like the AWS CLI's output. Decoding
-// what Encode writes gives back c (see [Configuration.Equal]) for every
+// returns: the XML declaration and a newline, then a one-line
+// CORSConfiguration in the S3 namespace whose rules list AllowedHeader,
+// AllowedMethod, AllowedOrigin, ExposeHeader, ID and MaxAgeSeconds in that
+// order, each value as stored (G1, D6). The JSON forms are indented like
+// the AWS CLI's output. Decoding what Encode writes gives back c for every
 // configuration that [Parse] accepts.
-func (c *Configuration) Encode(f Form) []byte {
-	switch f {
-	case FormJSON, FormConsole:
-		return c.encodeJSON(f)
+//
+// Encode returns an error only for a Form other than [FormXML], [FormJSON]
+// and [FormConsole]. A nil c is written as a configuration without rules.
+func (c *Configuration) Encode(f Form) ([]byte, error) {
+	if c == nil {
+		c = &Configuration{}
 	}
-	return c.AppendXML(nil)
+	switch f {
+	case FormXML:
+		return c.appendXML(nil), nil
+	case FormJSON, FormConsole:
+		return c.encodeJSON(f), nil
+	}
+	return nil, errors.New("rule: Encode: unknown " + f.String() + "; use FormXML, FormJSON or FormConsole")
 }
 
-// AppendXML appends the GetBucketCors XML body for c to dst: the XML
-// declaration and a newline, then a one-line CORSConfiguration in the S3
-// namespace whose rules list AllowedHeader, AllowedMethod, AllowedOrigin,
-// ExposeHeader, ID and MaxAgeSeconds in that order, each value as stored.
-func (c *Configuration) AppendXML(dst []byte) []byte {
-	dst = append(dst, XMLDeclaration...)
-	dst = append(dst, `<CORSConfiguration xmlns="`+Namespace+`">`...)
+// appendXML appends the GetBucketCors XML body for c to dst.
+func (c *Configuration) appendXML(dst []byte) []byte {
+	dst = append(dst, xmlDeclaration...)
+	dst = append(dst, `<CORSConfiguration xmlns="`+namespace+`">`...)
 	for _, r := range c.Rules {
 		dst = append(dst, "<CORSRule>"...)
 		for _, v := range r.AllowedHeaders {

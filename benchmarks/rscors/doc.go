@@ -2,8 +2,9 @@
 // that of github.com/rs/cors, a widely used general-purpose CORS middleware,
 // on the same requests and equivalent configurations.
 //
-// It is a module of its own so that the s3cors module keeps no dependency
-// outside the standard library. It holds only benchmarks; run them with
+// It is a module of its own so that the s3cors module does not require
+// rs/cors: the library's packages import only the standard library. It
+// holds only benchmarks; run them with
 //
 //	go test -run '^$' -bench . -benchmem -count 6 > new.txt
 //	benchstat -col /impl new.txt

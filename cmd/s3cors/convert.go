@@ -8,6 +8,13 @@ import (
 	"github.com/s3cors/s3cors/rule"
 )
 
+// formNames maps the names --to accepts to the forms they stand for.
+var formNames = map[string]rule.Form{
+	rule.FormXML.String():     rule.FormXML,
+	rule.FormJSON.String():    rule.FormJSON,
+	rule.FormConsole.String(): rule.FormConsole,
+}
+
 func runConvert(e *env, args []string) int {
 	flags := newFlagSet("convert")
 	to := &choice{"", []string{"xml", "json", "console"}}
@@ -24,7 +31,7 @@ func runConvert(e *env, args []string) int {
 	case to.value == "":
 		return usageError(e, "convert", "--to is required", "pass --to xml, --to json or --to console")
 	}
-	form, _ := rule.ParseForm(to.value)
+	form := formNames[to.value]
 
 	doc, err := readInput(e, pos[0])
 	if err != nil {
@@ -35,7 +42,11 @@ func runConvert(e *env, args []string) int {
 	if err != nil {
 		return refusedConfig(e, "convert", pos[0], err)
 	}
-	out := c.Encode(form)
+	out, err := c.Encode(form)
+	if err != nil { // unreachable: --to only takes the names of formNames
+		fmt.Fprintf(e.stderr, "convert: %v\n", err)
+		return exitUsage
+	}
 	if e.terminal && !bytes.HasSuffix(out, []byte("\n")) {
 		out = append(out, '\n') // keep the shell prompt off the last line
 	}

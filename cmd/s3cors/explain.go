@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/requestheaders"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -168,49 +169,53 @@ func refusedConfig(e *env, cmd, name string, err error) int {
 // explainRequest evaluates req under p (compiled from c) and explains every
 // rule.
 func explainRequest(p *cors.Policy, c *rule.Configuration, req *cors.Request) *explanation {
-	var res cors.Result
-	p.Evaluate(req, &res)
+	res := p.Evaluate(*req)
 	x := &explanation{Kind: "actual", Headers: [][2]string{}, Rules: []explainedRule{}, request: req}
 	if res.Preflight {
 		x.Kind = "preflight"
 		st := res.Status
 		x.Status = &st
 	}
-	for _, h := range res.Headers() {
-		x.Headers = append(x.Headers, [2]string{h.Name, h.Value})
+	for name, value := range res.Headers() {
+		x.Headers = append(x.Headers, [2]string{name, value})
+	}
+	if res.Status == http.StatusBadRequest {
+		// S3 closes the connection after a 400 over HTTP/1.1 (D13).
+		x.Headers = append(x.Headers, [2]string{"Connection", "close"})
 	}
 	if res.Error.Code != "" {
 		x.Error = &explainError{res.Error.Code, res.Error.Message, res.Error.Method, res.Error.ResourceType}
-		doc := res.ErrorDocument("", "")
-		x.Body = string(doc.AppendXML(nil))
+		x.Body = string(res.Error.AppendXML(nil))
 	}
-	if res.Rule >= 0 {
-		i := res.Rule
-		x.MatchedRule = &i
+	applied := -1
+	if res.Matched {
+		applied = res.Rule
+		x.MatchedRule = &applied
 	}
 	items := requestedHeaders(req.RequestHeaders)
-	for _, v := range p.Explain(req) {
+	for _, v := range p.Explain(*req) {
 		r := c.Rules[v.Rule]
 		x.Rules = append(x.Rules, explainedRule{
 			Index:   v.Rule,
 			ID:      r.ID,
 			Matched: v.Reason == cors.Allowed,
-			Reason:  reasonText(r, v, req, items, res.Rule),
+			Reason:  reasonText(r, v, req, items, applied),
 		})
 	}
 	return x
 }
 
-// requestedHeaders parses Access-Control-Request-Headers lines as S3 does:
-// split on commas, trimmed, lower-cased, empty items dropped.
+// requestedHeaders lists the names of Access-Control-Request-Headers as the
+// engine reads them, or nil when the lines exceed its limits (D11), which
+// the rules' verdicts then report.
 func requestedHeaders(lines []string) []string {
+	names, ok := requestheaders.Join(lines)
+	if !ok {
+		return nil
+	}
 	var items []string
-	for _, l := range lines {
-		for _, it := range strings.Split(l, ",") {
-			if it = strings.TrimSpace(it); it != "" {
-				items = append(items, strings.ToLower(it))
-			}
-		}
+	for name, rest := requestheaders.Next(names); name != ""; name, rest = requestheaders.Next(rest) {
+		items = append(items, name)
 	}
 	return items
 }
@@ -319,11 +324,11 @@ func writeExplainText(e *env, x *explanation) {
 		}
 	}
 	for _, h := range x.Headers {
-		if h[0] == cors.HeaderAllowOrigin && h[1] == "*" && req.Origin != "*" {
+		if h[0] == "Access-Control-Allow-Origin" && h[1] == "*" && req.Origin != "*" {
 			fmt.Fprintf(w, "  %s\n", e.paint(styleDim, `Note: "*" comes without Access-Control-Allow-Credentials, so a request with credentials (fetch's credentials: "include", XHR's withCredentials) fails.`))
 		}
 	}
-	if x.Error != nil && x.MatchedRule == nil && x.Error.Code == cors.CodeBadRequest {
+	if x.Error != nil && x.MatchedRule == nil && x.Error.Code == "BadRequest" {
 		fmt.Fprintf(w, "  %s\n", e.paint(styleDim, "S3 refuses this preflight before looking at the rules."))
 	}
 	fmt.Fprintln(w)

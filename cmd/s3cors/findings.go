@@ -174,12 +174,12 @@ func analyse(c *rule.Configuration) []finding {
 
 	for ri, r := range c.Rules {
 		if i, ok := dups[ri]; ok {
-			add(checkDuplicate, ri, nil, "same as "+c.Rules[i].Label(i))
+			add(checkDuplicate, ri, nil, "same as "+ruleLabel(c.Rules[i], i))
 		}
 		if s, ok := shadowed[ri]; ok {
 			labels := make([]string, len(s.By))
 			for k, i := range s.By {
-				labels[k] = c.Rules[i].Label(i)
+				labels[k] = ruleLabel(c.Rules[i], i)
 			}
 			add(checkShadowed, ri, nil, "every origin and method it allows is taken by "+joinAnd(labels))
 		}
@@ -270,4 +270,14 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// ruleLabel names rule r at index i in messages: "rule 2", or
+// `rule 2 (ID "uploads")` when it has an ID, as the library's errors do.
+func ruleLabel(r rule.Rule, i int) string {
+	s := "rule " + strconv.Itoa(i)
+	if r.ID != nil {
+		s += " (ID " + strconv.Quote(*r.ID) + ")"
+	}
+	return s
 }

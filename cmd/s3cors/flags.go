@@ -101,7 +101,7 @@ func readInput(e *env, name string) ([]byte, error) {
 	if name == "-" {
 		return io.ReadAll(e.stdin)
 	}
-	return os.ReadFile(name)
+	return os.ReadFile(e.path(name))
 }
 
 // displayName is how messages name an input file.

@@ -61,7 +61,7 @@ func lintDocument(name string, doc []byte) *lintReport {
 	if err != nil {
 		var re *rule.Error
 		if !errors.As(err, &re) {
-			re = &rule.Error{Code: rule.CodeMalformedXML, Message: rule.MessageMalformedXML, Status: 400, Rule: -1, Detail: err.Error()}
+			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: err.Error()}
 		}
 		rep.problems = []*rule.Error{re}
 	} else {
@@ -177,7 +177,7 @@ func writeLintText(e *env, rep *lintReport) {
 
 	label := func(i int) string {
 		if rep.config != nil && i >= 0 && i < len(rep.config.Rules) {
-			return rep.config.Rules[i].Label(i)
+			return ruleLabel(rep.config.Rules[i], i)
 		}
 		if i >= 0 {
 			return "rule " + strconv.Itoa(i)

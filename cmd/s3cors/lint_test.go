@@ -45,6 +45,7 @@ func lintAsJSON(t *testing.T, files ...string) ([]lintJSON, result) {
 // TestLintFindings lints one fixture per finding ID and checks the exact
 // set of findings.
 func TestLintFindings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file string
 		want []string // "ID@rule"
@@ -122,6 +123,7 @@ func severityOf(id string) string {
 }
 
 func TestLintExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args []string
 		code int
@@ -153,6 +155,7 @@ func TestLintExitCodes(t *testing.T) {
 }
 
 func TestLintS3Errors(t *testing.T) {
+	t.Parallel()
 	reports, r := lintAsJSON(t, "s3-invalid-method.json", "s3-not-well-formed.xml", "s3c104-no-dot.json")
 	if r.code != 1 || len(reports) != 3 {
 		t.Fatalf("exit %d, %d reports; want 1 and 3", r.code, len(reports))
@@ -185,6 +188,7 @@ func TestLintS3Errors(t *testing.T) {
 
 // TestLintJSONKeys checks the key names of the JSON output, null included.
 func TestLintJSONKeys(t *testing.T) {
+	t.Parallel()
 	r := s3cors(t, "", "lint", "--format", "json", "s3-not-well-formed.xml", "s3c301-shadowed.xml")
 	var raw []map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil {
@@ -228,6 +232,7 @@ func TestLintJSONKeys(t *testing.T) {
 }
 
 func TestLintText(t *testing.T) {
+	t.Parallel()
 	r := s3cors(t, "", "lint", "s3c301-shadowed.xml", "s3-invalid-method.json", "clean.json")
 	r.expect(t, 1, []string{
 		"s3c301-shadowed.xml\n  ok S3 accepts this configuration (PutBucketCors would answer 200)\n",
@@ -252,6 +257,7 @@ func TestLintText(t *testing.T) {
 }
 
 func TestLintStdin(t *testing.T) {
+	t.Parallel()
 	doc := `[{"AllowedMethods": ["GET"], "AllowedOrigins": ["https://*.vercel.app"]}]`
 	s3cors(t, doc, "lint", "-").expect(t, 1, []string{"<stdin>", "S3C105", "https://attacker.vercel.app"}, nil)
 }

@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 )
 
@@ -49,6 +50,18 @@ type env struct {
 	colour bool
 	// terminal reports that stdout is a terminal.
 	terminal bool
+	// dir is the folder relative paths are resolved in; "" is the
+	// process's working directory. Tests run commands in-process, in
+	// parallel, each with its own dir.
+	dir string
+}
+
+// path resolves a file name given on the command line.
+func (e *env) path(name string) string {
+	if e.dir == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(e.dir, name)
 }
 
 // commands maps a command name to its implementation.

@@ -47,15 +47,27 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// result is the outcome of one run of the binary.
+// result is the outcome of one run of the command.
 type result struct {
 	stdout, stderr string
 	code           int
 }
 
-// s3cors runs the binary with args in testdata, feeding it stdin, and returns
-// its output and exit code. Colour is off: stdout is not a terminal.
+// s3cors runs the command in-process with args, in testdata, feeding it
+// stdin, and returns its output and exit code. Colour is off, and stdout is
+// not a terminal.
 func s3cors(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, dir: "testdata"}
+	code := run(e, args)
+	return result{out.String(), errOut.String(), code}
+}
+
+// s3corsBinary runs the built binary as s3cors runs the command in-process:
+// for the end-to-end tests of what only a process shows (exit status,
+// streams, signals).
+func s3corsBinary(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -74,6 +86,22 @@ func s3cors(t *testing.T, stdin string, args ...string) result {
 		code = ee.ExitCode()
 	}
 	return result{out.String(), errOut.String(), code}
+}
+
+// TestBinary runs the built binary end to end: exit codes, both streams,
+// standard input, and a file path relative to the working directory.
+func TestBinary(t *testing.T) {
+	t.Parallel()
+	s3corsBinary(t, "").expect(t, 2, nil, []string{"Usage:"})
+	s3corsBinary(t, "", "version").expect(t, 0, []string{"s3cors "}, nil)
+	s3corsBinary(t, "", "lint", "clean.json").expect(t, 0, []string{"clean.json"}, nil)
+	s3corsBinary(t, "", "lint", "s3-invalid-method.json").expect(t, 1, nil, nil)
+	doc, err := os.ReadFile("testdata/clean.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3corsBinary(t, string(doc), "convert", "-", "--to", "xml").expect(t, 0, []string{"<CORSConfiguration"}, nil)
+	s3corsBinary(t, "", "explain", "explain.json", "--origin", "https://evil.example", "--request-method", "PUT").expect(t, 0, []string{"403 Forbidden"}, nil)
 }
 
 // expect checks the exit code and that stdout and stderr contain the given
@@ -96,6 +124,7 @@ func (r result) expect(t *testing.T, code int, stdout []string, stderr []string)
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	s3cors(t, "").expect(t, 2, nil, []string{"Usage:"})
 	s3cors(t, "", "--help").expect(t, 0, []string{"Commands:", "lint", "explain", "convert", "serve"}, nil)
 	s3cors(t, "", "help").expect(t, 0, []string{"Commands:"}, nil)
@@ -119,6 +148,7 @@ func TestHelp(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args   []string
 		stderr string
@@ -148,6 +178,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestUnreadableInput(t *testing.T) {
+	t.Parallel()
 	s3cors(t, "", "lint", "no-such-file.json").expect(t, 2, nil, []string{"lint: cannot read no-such-file.json: no such file or directory"})
 	// The other files are still linted.
 	s3cors(t, "", "lint", "no-such-file.json", "s3c101-any-origin.json").expect(t, 2, []string{"S3C101"}, []string{"no-such-file.json"})

@@ -7,6 +7,7 @@ import (
 )
 
 func TestClassifyOrigin(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern string
 		kind    originKind
@@ -59,6 +60,7 @@ func TestClassifyOrigin(t *testing.T) {
 }
 
 func TestAdmitsPlainHTTP(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern string
 		want    bool
@@ -95,6 +97,7 @@ func TestAdmitsPlainHTTP(t *testing.T) {
 }
 
 func TestMatchesNoBrowserOrigin(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern string
 		want    bool
@@ -125,6 +128,7 @@ func TestMatchesNoBrowserOrigin(t *testing.T) {
 }
 
 func TestBrowserOriginProblem(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pattern, want string
 	}{

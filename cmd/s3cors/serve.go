@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/hook"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -34,7 +35,7 @@ func runServe(e *env, args []string) int {
 	case *dir == "":
 		return usageError(e, "serve", "--dir is required", "pass the folder to serve, such as --dir ./public")
 	}
-	if fi, err := os.Stat(*dir); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(e.path(*dir)); err != nil || !fi.IsDir() {
 		return usageError(e, "serve", fmt.Sprintf("%s is not a folder", *dir), "pass an existing folder to --dir")
 	}
 	doc, err := readInput(e, *config)
@@ -55,8 +56,8 @@ func runServe(e *env, args []string) int {
 	if *cacheSafe {
 		opts = append(opts, cors.WithCacheSafeVary())
 	}
-	files := http.FileServer(http.Dir(*dir))
-	handler := logRequests(e, p, p.Handler(readOnly(files), opts...))
+	files := http.FileServer(http.Dir(e.path(*dir)))
+	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, opts...)(readOnly(files)))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -130,45 +131,55 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// servedBucket is the Resolver of serve: one policy for every request, the
+// target taken from the URL path, and the CORS part of each log line taken
+// from the answer the middleware gives (see package internal/hook), so that
+// no request is evaluated twice.
+type servedBucket struct {
+	p *cors.Policy
+	c *rule.Configuration // p's configuration, for rule labels
+}
+
+func (b *servedBucket) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) {
+	if r.URL.Path == "" || r.URL.Path == "/" {
+		return b.p, cors.TargetBucket
+	}
+	return b.p, cors.TargetObject
+}
+
+// ObserveCORS writes the verdict for the log line that logRequests prints.
+func (b *servedBucket) ObserveCORS(_ hook.Key, r *http.Request, res cors.Result) {
+	if slot, ok := r.Context().Value(verdictKey{}).(*string); ok {
+		*slot = verdict(b.c, r, res)
+	}
+}
+
+// verdictKey is the request context key of a log line's CORS verdict.
+type verdictKey struct{}
+
 // logRequests writes one line per request to standard error: method, path,
-// status and the CORS verdict, computed as the middleware computes it.
-func logRequests(e *env, p *cors.Policy, next http.Handler) http.Handler {
+// status and the CORS verdict that the middleware inside next reports.
+func logRequests(e *env, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		v := "cors: not evaluated"
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), verdictKey{}, &v)))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		fmt.Fprintf(e.stderr, "%s %s %s %d %s\n", time.Now().Format("15:04:05"), r.Method, r.URL.RequestURI(), rec.status, verdict(p, r))
+		fmt.Fprintf(e.stderr, "%s %s %s %d %s\n", time.Now().Format("15:04:05"), r.Method, r.URL.RequestURI(), rec.status, v)
 	})
 }
 
-// verdict describes how CORS treated r: the rule that matched, a refusal,
-// or no Origin.
-func verdict(p *cors.Policy, r *http.Request) string {
-	origin := ""
-	if v := r.Header.Values(cors.HeaderOrigin); len(v) > 0 {
-		origin = v[0]
-	}
-	if origin == "" && r.Method != http.MethodOptions {
+// verdict describes how CORS treated r, whose answer is res: the rule that
+// matched, a refusal, or no Origin.
+func verdict(c *rule.Configuration, r *http.Request, res cors.Result) string {
+	origin := r.Header.Get("Origin")
+	if origin == "" && !res.Preflight {
 		return "cors: no Origin"
 	}
-	target := cors.TargetObject
-	if r.URL.Path == "" || r.URL.Path == "/" {
-		target = cors.TargetBucket
-	}
-	req := cors.Request{
-		Method:         r.Method,
-		Origin:         origin,
-		RequestMethod:  r.Header.Get(cors.HeaderRequestMethod),
-		RequestHeaders: r.Header.Values(cors.HeaderRequestHeaders),
-		Target:         target,
-	}
-	var res cors.Result
-	p.Evaluate(&req, &res)
-	if res.Matched() {
-		r := p.Configuration().Rules[res.Rule]
-		return fmt.Sprintf("cors: %s matched origin %s", r.Label(res.Rule), origin)
+	if res.Matched {
+		return fmt.Sprintf("cors: %s matched origin %s", ruleLabel(c.Rules[res.Rule], res.Rule), origin)
 	}
 	if res.Preflight {
 		if origin == "" {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/s3cors/s3cors/rule"
@@ -158,15 +159,24 @@ func findDuplicates(c *rule.Configuration) map[int]int {
 	dups := map[int]int{}
 	for j := range c.Rules {
 		a := c.Rules[j]
-		a.ID = nil
 		for i := 0; i < j; i++ {
-			b := c.Rules[i]
-			b.ID = nil
-			if a.Equal(b) {
+			if sameElements(a, c.Rules[i]) {
 				dups[j] = i
 				break
 			}
 		}
 	}
 	return dups
+}
+
+// sameElements reports whether a and b have the same values in every
+// element but the ID. An absent list equals an empty one.
+func sameElements(a, b rule.Rule) bool {
+	sameAge := a.MaxAgeSeconds == nil && b.MaxAgeSeconds == nil ||
+		a.MaxAgeSeconds != nil && b.MaxAgeSeconds != nil && *a.MaxAgeSeconds == *b.MaxAgeSeconds
+	return sameAge &&
+		slices.Equal(a.AllowedHeaders, b.AllowedHeaders) &&
+		slices.Equal(a.AllowedMethods, b.AllowedMethods) &&
+		slices.Equal(a.AllowedOrigins, b.AllowedOrigins) &&
+		slices.Equal(a.ExposeHeaders, b.ExposeHeaders)
 }

@@ -1,14 +1,16 @@
 package main
 
 import (
-	"reflect"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/s3cors/s3cors/matcher"
 	"github.com/s3cors/s3cors/rule"
 )
 
 func TestPatternCovers(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		a, b string
 		want bool
@@ -68,6 +70,7 @@ func containsStar(s string) bool {
 }
 
 func TestHeadersCover(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		i, j []string
 		want bool
@@ -96,6 +99,7 @@ func r(origins, methods, headers []string) rule.Rule {
 func ss(s ...string) []string { return s }
 
 func TestFindShadowed(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		rules []rule.Rule
@@ -151,24 +155,25 @@ func TestFindShadowed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &rule.Configuration{Rules: tt.rules}
 			got := findShadowed(c, findDuplicates(c))
-			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %v, want %v", got, tt.want)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("shadowed (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
 func TestFindDuplicates(t *testing.T) {
+	t.Parallel()
 	id := func(s string) *string { return &s }
 	a := r(ss("https://a.test"), ss("GET"), nil)
-	b := a.Clone()
+	b := r(ss("https://a.test"), ss("GET"), nil)
 	b.ID = id("copy")
 	other := r(ss("https://a.test"), ss("GET", "HEAD"), nil)
 	c := &rule.Configuration{Rules: []rule.Rule{a, other, b, a}}
 	got := findDuplicates(c)
 	want := map[int]int{2: 0, 3: 0}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %v, want %v", got, want)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("duplicates (-want +got):\n%s", diff)
 	}
 	// Duplicates are reported as such, not as shadowed.
 	if s := findShadowed(c, got); len(s) != 0 {

@@ -1,62 +1,105 @@
-package cors
+// Package requestheaders reads the Access-Control-Request-Headers field as
+// S3 does (M5, D7, D10, D11), for the engine and for the tools that explain
+// its answers, so that both see the same names.
+package requestheaders
 
-import "strings"
+import (
+	"iter"
+	"strings"
+)
 
-// parseRequestHeaders splits the Access-Control-Request-Headers lines as S3
-// does (M5): items are separated by commas across all lines, trimmed of
-// spaces and tabs, lower-cased, and empty items are dropped; order and
-// duplicates are kept (D8). It writes the items, joined with ", ", into
-// res.arena in one pass and leaves that string in res.joined and each item,
-// a substring of it, in res.items: the Access-Control-Allow-Headers value
-// (H4) is then ready should a rule match.
+// Limits on the work spent on Access-Control-Request-Headers, which the
+// client controls (D11): when its lines add up to more than MaxLength bytes,
+// or name more than MaxCount headers, no rule allows the request.
+const (
+	MaxLength = 8 << 10
+	MaxCount  = 256
+)
+
+// Join reads the names listed in Access-Control-Request-Headers
+// (M5): lines are split at commas, items trimmed of spaces and tabs, empty
+// items dropped, duplicates kept in request order (D10). It returns the
+// names lower-cased and joined with ", ", which is S3's
+// Access-Control-Allow-Headers value (H4), or "" when there are none (D7).
+// ok is false when the lines exceed the limits of D11.
 //
-// It reports false when the lines add up to more than
-// MaxRequestHeadersLength bytes or name more than MaxRequestHeaders headers:
-// then no rule allows the request. The work is thus bounded whatever the
-// request holds.
-func parseRequestHeaders(lines []string, res *Result) bool {
-	res.items = res.items[:0]
-	res.joined = ""
+// Since a name contains no comma and does not end in white space, the
+// result splits back into the same names at each ", " (see Next).
+func Join(lines []string) (names string, ok bool) {
 	total := 0
 	for _, line := range lines {
 		total += len(line)
-		if total > MaxRequestHeadersLength {
-			return false
+		if total > MaxLength {
+			return "", false
 		}
 	}
 	if total == 0 {
-		return true
+		return "", true
 	}
-	// Each item grows by at most the two bytes of ", ".
-	res.arena.Begin(total + 2*MaxRequestHeaders)
-	for _, line := range lines {
-		for line != "" {
-			item := line
-			if comma := strings.IndexByte(line, ','); comma >= 0 {
-				item, line = line[:comma], line[comma+1:]
-			} else {
-				line = ""
+	count, size := 0, 0
+	for item := range items(lines) {
+		if count++; count > MaxCount {
+			return "", false
+		}
+		size += len(item) + 2
+	}
+	if count == 0 {
+		return "", true
+	}
+	var b strings.Builder
+	b.Grow(size - 2)
+	for item := range items(lines) {
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		for i := 0; i < len(item); i++ {
+			c := item[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			if item = trimOWS(item); item == "" {
-				continue
-			}
-			if len(res.items) == MaxRequestHeaders {
-				res.items = res.items[:0]
-				return false
-			}
-			if len(res.items) > 0 {
-				res.arena.AppendString(", ")
-			}
-			res.arena.AppendLower(item)
-			res.items = append(res.items, item) // for its length, until joined exists
+			b.WriteByte(c)
 		}
 	}
-	res.joined = res.arena.End()
-	// Point every item into the joined, lower-cased string.
-	at := 0
-	for i, item := range res.items {
-		res.items[i] = res.joined[at : at+len(item)]
-		at += len(item) + 2
+	return b.String(), true
+}
+
+// items yields the non-empty comma-separated elements of lines, trimmed of
+// spaces and tabs.
+func items(lines []string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, line := range lines {
+			for line != "" {
+				item := line
+				if i := strings.IndexByte(line, ','); i >= 0 {
+					item, line = line[:i], line[i+1:]
+				} else {
+					line = ""
+				}
+				if item = TrimOWS(item); item != "" && !yield(item) {
+					return
+				}
+			}
+		}
 	}
-	return true
+}
+
+// Next returns the first name of a list built by Join, and the rest of the
+// list. It returns "" at the end.
+func Next(names string) (name, rest string) {
+	if i := strings.Index(names, ", "); i >= 0 {
+		return names[:i], names[i+2:]
+	}
+	return names, ""
+}
+
+// TrimOWS trims HTTP's optional white space (spaces and tabs) from both ends
+// of s.
+func TrimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

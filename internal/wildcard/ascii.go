@@ -1,4 +1,4 @@
-package matcher
+package wildcard
 
 // lowerByte returns c lower-cased if it is an upper-case ASCII letter, and c
 // unchanged otherwise.

@@ -1,4 +1,4 @@
-package matcher
+package wildcard
 
 // A HeaderIndex answers, for a request header name, which rules of a CORS
 // configuration have an AllowedHeader that matches it, ignoring ASCII case

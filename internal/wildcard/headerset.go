@@ -1,4 +1,4 @@
-package matcher
+package wildcard
 
 // lowerBufSize is the size of the stack buffer [HeaderSet.Match] lower-cases
 // a request header name into before looking it up among the literal

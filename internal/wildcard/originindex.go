@@ -1,4 +1,4 @@
-package matcher
+package wildcard
 
 // An OriginIndex answers, for a request Origin, which rules of a CORS
 // configuration have an AllowedOrigin that matches it (case-sensitively, as

@@ -1,4 +1,4 @@
-package matcher
+package wildcard
 
 import "strings"
 
@@ -43,8 +43,8 @@ func compile(p string, fold bool) (Pattern, error) {
 		}
 		return Pattern{text: p, pre: pre, fold: fold}, nil
 	}
-	if n := strings.Count(p, "*"); n > 1 {
-		return Pattern{}, &PatternError{Pattern: p, Wildcards: n}
+	if strings.Count(p, "*") > 1 {
+		return Pattern{}, &PatternError{Pattern: p}
 	}
 	pre, suf := p[:star], p[star+1:]
 	if fold {

@@ -30,6 +30,14 @@ const (
 	messageMethodNotAllowed = "The specified method is not allowed against this resource."
 	codeIncompleteBody      = "IncompleteBody"
 	messageIncompleteBody   = "You did not provide the number of bytes specified by the Content-Length HTTP header."
+
+	codeNoSuchCORSConfiguration    = "NoSuchCORSConfiguration"
+	messageNoSuchCORSConfiguration = "The CORS configuration does not exist"
+
+	// S3's answer to a preflight to a bucket without CORS configuration,
+	// which the emulator also gives to a preflight to the service endpoint.
+	codeAccessForbidden = "AccessForbidden"
+	messageNotEnabled   = "CORSResponse: CORS is not enabled for this bucket."
 )
 
 // serveCORSAPI serves PutBucketCors, GetBucketCors and DeleteBucketCors.
@@ -56,8 +64,8 @@ func (e *Emulator) serveCORSAPI(w http.ResponseWriter, r *http.Request, bucket s
 		b := (*e.policies.Load())[bucket]
 		if b == nil {
 			writeError(w, r, http.StatusNotFound, rule.ErrorDocument{
-				Code:       rule.CodeNoSuchCORSConfiguration,
-				Message:    rule.MessageNoSuchCORSConfiguration,
+				Code:       codeNoSuchCORSConfiguration,
+				Message:    messageNoSuchCORSConfiguration,
 				BucketName: bucket,
 			})
 			return
@@ -72,7 +80,7 @@ func (e *Emulator) serveCORSAPI(w http.ResponseWriter, r *http.Request, bucket s
 
 // putBucketCORS serves PutBucketCors.
 func (e *Emulator) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket string) {
-	// Read one byte more than S3 accepts, so that rule.Parse can report
+	// Read one byte more than S3 accepts, so that rule.ParseXML can report
 	// MaxMessageLengthExceeded without the emulator holding a huge body.
 	body, err := io.ReadAll(io.LimitReader(r.Body, rule.MaxDocumentSize+1))
 	if err != nil {
@@ -84,21 +92,18 @@ func (e *Emulator) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket 
 			writeError(w, r, status, doc)
 			return
 		}
-		// PutBucketCors takes XML only; the JSON forms that rule.Parse
-		// also reads are what the AWS CLI and the S3 console turn into XML.
-		if form, err := rule.DetectForm(body); err == nil && form != rule.FormXML {
-			writeError(w, r, http.StatusBadRequest, rule.ErrorDocument{Code: rule.CodeMalformedXML, Message: rule.MessageMalformedXML})
-			return
-		}
 	}
-	c, err := rule.Parse(body)
+	// PutBucketCors takes XML only: rule.ParseXML refuses the JSON forms,
+	// which the AWS CLI and the S3 console turn into XML, with MalformedXML
+	// as S3 does.
+	c, err := rule.ParseXML(body)
 	if err == nil {
 		err = e.SetBucketCORS(bucket, c)
 	}
 	var re *rule.Error
 	switch {
 	case errors.As(err, &re):
-		writeError(w, r, re.Status, re.Document())
+		writeError(w, r, re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
 		return
 	case err != nil: // the bucket was deleted meanwhile
 		writeError(w, r, http.StatusNotFound, rule.ErrorDocument{

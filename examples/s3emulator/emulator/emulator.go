@@ -127,7 +127,11 @@ func (e *Emulator) SetBucketCORS(bucket string, c *rule.Configuration) error {
 	if err != nil {
 		return err
 	}
-	e.storeCORS(bucket, &bucketCORS{policy: p, xml: p.Configuration().Encode(rule.FormXML)})
+	xml, err := p.Configuration().Encode(rule.FormXML)
+	if err != nil {
+		return err // not reached: FormXML always encodes
+	}
+	e.storeCORS(bucket, &bucketCORS{policy: p, xml: xml})
 	return nil
 }
 
@@ -186,20 +190,20 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 //	<Error><Code>AccessForbidden</Code><Message>CORSResponse: CORS is not enabled for this bucket.</Message>
 //	<Method>PUT</Method><ResourceType>SERVICE</ResourceType>…</Error>
 func (e *Emulator) serveService(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodOptions && r.Header.Get(cors.HeaderOrigin) == "" {
+	if r.Method == http.MethodOptions && r.Header.Get("Origin") == "" {
 		// P1: the middleware answers a preflight without Origin with 400
 		// before it looks at any bucket.
 		e.buckets.ServeHTTP(w, r)
 		return
 	}
 	if r.Method == http.MethodOptions {
-		method := r.Header.Get(cors.HeaderRequestMethod)
+		method := r.Header.Get("Access-Control-Request-Method")
 		if method == "" {
 			method = http.MethodOptions
 		}
 		writeError(w, r, http.StatusForbidden, rule.ErrorDocument{
-			Code:         cors.CodeAccessForbidden,
-			Message:      cors.MessageNotEnabled,
+			Code:         codeAccessForbidden,
+			Message:      messageNotEnabled,
 			Method:       method,
 			ResourceType: "SERVICE",
 		})

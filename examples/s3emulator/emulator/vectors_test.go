@@ -111,7 +111,11 @@ func (r *runner) setUp(v *vectors.Vector, bucket string) error {
 	if err != nil || c == nil {
 		return err
 	}
-	resp, err = r.do(http.MethodPut, "/"+bucket+"?cors", nil, c.Encode(rule.FormXML))
+	doc, err := c.Encode(rule.FormXML)
+	if err != nil {
+		return err
+	}
+	resp, err = r.do(http.MethodPut, "/"+bucket+"?cors", nil, doc)
 	if err != nil {
 		return err
 	}
@@ -122,10 +126,8 @@ func (r *runner) setUp(v *vectors.Vector, bucket string) error {
 }
 
 func (r *runner) run(v *vectors.Vector, bucket string) (diffs []string, skipped bool) {
-	if v.Kind == vectors.KindPutBucketCors {
-		if form, err := rule.DetectForm([]byte(*v.Document)); err == nil && form != rule.FormXML {
-			return nil, true
-		}
+	if v.Kind == vectors.KindPutBucketCors && isJSON(*v.Document) {
+		return nil, true
 	}
 	if err := r.setUp(v, bucket); err != nil {
 		return []string{"setting up the bucket: " + err.Error()}, false
@@ -190,6 +192,16 @@ func (r *runner) run(v *vectors.Vector, bucket string) (diffs []string, skipped 
 		return diffs, false
 	}
 	return nil, true
+}
+
+// isJSON reports whether doc is one of the JSON forms that rule.Parse reads
+// (the AWS CLI's {"CORSRules": [...]} or the console's bare array) rather
+// than XML: its first character, after a byte order mark and white space,
+// is '{' or '['.
+func isJSON(doc string) bool {
+	doc = strings.TrimPrefix(doc, "\uFEFF")
+	doc = strings.TrimLeft(doc, " \t\r\n")
+	return strings.HasPrefix(doc, "{") || strings.HasPrefix(doc, "[")
 }
 
 // readBack reads the configuration back with GetBucketCors and compares it

@@ -66,3 +66,35 @@ func TestBucketCorsWire(t *testing.T) {
 		t.Errorf("with configuration: %d %q\n%s\nwant\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body, want)
 	}
 }
+
+// TestPutBucketCorsRefusesJSON checks that PutBucketCors takes XML only, as
+// on S3: the AWS CLI and console JSON forms, which rule.Parse reads, are
+// refused with 400 MalformedXML and nothing is stored.
+func TestPutBucketCorsRefusesJSON(t *testing.T) {
+	e, endpoint, _ := startEmulator(t)
+	if err := e.CreateBucket("json"); err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range []string{
+		`{"CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]}`,
+		` [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,
+		`{"CORSRules": "not a list"}`,
+	} {
+		req, _ := http.NewRequest(http.MethodPut, endpoint+"/json?cors", strings.NewReader(doc))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := `<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+			`<Error><Code>MalformedXML</Code><Message>The XML you provided was not well-formed or did not validate against our published schema</Message>` +
+			`<RequestId>` + resp.Header.Get("x-amz-request-id") + `</RequestId><HostId>` + resp.Header.Get("x-amz-id-2") + `</HostId></Error>`
+		if resp.StatusCode != http.StatusBadRequest || string(body) != want {
+			t.Errorf("%s: %d\n%s\nwant\n%s", doc, resp.StatusCode, body, want)
+		}
+	}
+	if c := e.BucketCORS("json"); c != nil {
+		t.Errorf("a JSON configuration was stored: %v", c)
+	}
+}

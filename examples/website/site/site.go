@@ -190,7 +190,12 @@ func (w *Website) data(ctx context.Context) pageData {
 			MaxAgeSeconds:  intPtr(r.MaxAgeSeconds),
 		})
 	}
-	d.Config = string(c.Encode(rule.FormJSON))
+	b, err := c.Encode(rule.FormJSON)
+	if err != nil {
+		d.Config = "encoding the configuration: " + err.Error() // not reached: FormJSON always encodes
+		return d
+	}
+	d.Config = string(b)
 	return d
 }
 
