@@ -1,6 +1,6 @@
 module github.com/s3cors/s3cors
 
-go 1.26
+go 1.24
 
 require (
 	github.com/google/go-cmp v0.7.0

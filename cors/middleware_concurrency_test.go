@@ -123,7 +123,9 @@ func TestMiddlewareConcurrentSwap(t *testing.T) {
 	stop := make(chan struct{})
 	var swaps atomic.Int64
 	var swapper sync.WaitGroup
-	swapper.Go(func() {
+	swapper.Add(1)
+	go func() {
+		defer swapper.Done()
 		tick := time.NewTicker(time.Millisecond)
 		defer tick.Stop()
 		for {
@@ -139,12 +141,14 @@ func TestMiddlewareConcurrentSwap(t *testing.T) {
 				swaps.Add(1)
 			}
 		}
-	})
+	}()
 
 	var sawA, sawB, failures atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for n := range perWorker {
 				i := (w + n) % len(reqs)
 				rec := httptest.NewRecorder()
@@ -164,7 +168,7 @@ func TestMiddlewareConcurrentSwap(t *testing.T) {
 					}
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	close(stop)

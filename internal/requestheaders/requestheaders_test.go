@@ -1,0 +1,43 @@
+package requestheaders
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestJoin checks M5, D7, D10 and D11 on the reader itself; FuzzRequestHeaders
+// in package cors compares it with a naive reader through Evaluate.
+func TestJoin(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		lines []string
+		want  string
+		ok    bool
+	}{
+		{"M5/split-trim-lower", []string{"Content-Type, X-Amz-Date"}, "content-type, x-amz-date", true},
+		{"M5/several-lines", []string{"a", "B,c"}, "a, b, c", true},
+		{"M5/only-spaces-and-tabs-trimmed", []string{" \ta\v ,b"}, "a\v, b", true},
+		{"D7/blank-is-absent", []string{" , \t,"}, "", true},
+		{"D7/none", nil, "", true},
+		{"D10/duplicates-kept", []string{"x,X, x"}, "x, x, x", true},
+		{"D11/at-count-limit", []string{strings.Repeat("a,", MaxCount)}, strings.TrimSuffix(strings.Repeat("a, ", MaxCount), ", "), true},
+		{"D11/over-count-limit", []string{strings.Repeat("a,", MaxCount+1)}, "", false},
+		{"D11/over-length-limit", []string{strings.Repeat(" ", MaxLength), "a"}, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := Join(tc.lines)
+			if got != tc.want || ok != tc.ok {
+				t.Fatalf("Join(%q) = %q, %v; want %q, %v", tc.lines, got, ok, tc.want, tc.ok)
+			}
+			var names []string
+			for name, rest := Next(got); name != ""; name, rest = Next(rest) {
+				names = append(names, name)
+			}
+			if strings.Join(names, ", ") != got {
+				t.Errorf("Next splits %q into %q", got, names)
+			}
+		})
+	}
+}
