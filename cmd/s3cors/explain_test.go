@@ -3,10 +3,11 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // explainJSON is the documented shape of explain --format json.
@@ -68,9 +69,7 @@ func TestExplainPreflightAllowed(t *testing.T) {
 		{"Access-Control-Allow-Credentials", "true"},
 		{"Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"},
 	}
-	if !reflect.DeepEqual(x.Headers, want) {
-		t.Errorf("headers\n%v\nwant\n%v", x.Headers, want)
-	}
+	assert.Equal(t, want, x.Headers, "headers")
 	if len(x.Rules) != 3 {
 		t.Fatalf("%d rules", len(x.Rules))
 	}
@@ -95,9 +94,7 @@ func TestExplainPreflightRefused(t *testing.T) {
 	if x.Error.Code != "AccessForbidden" || x.Error.Method != "DELETE" || x.Error.ResourceType != "BUCKET" || x.Error.Message != "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec." {
 		t.Errorf("error %+v", *x.Error)
 	}
-	if got := headerNames(x.Headers); !reflect.DeepEqual(got, []string{"Content-Type"}) {
-		t.Errorf("headers %v", got)
-	}
+	assert.Equal(t, []string{"Content-Type"}, headerNames(x.Headers), "headers")
 	if r := x.Rules[1]; r.Reason != "origin matches `https://*.example.com`; method DELETE not in [PUT, POST]" {
 		t.Errorf("rule 1: %+v", r)
 	}
@@ -117,9 +114,7 @@ func TestExplainPreflightRefused(t *testing.T) {
 	if *x.Status != 400 || x.Error.Code != "BadRequest" || x.Error.Message != "Invalid Access-Control-Request-Method: null" {
 		t.Errorf("got %+v", x)
 	}
-	if got := headerNames(x.Headers); !reflect.DeepEqual(got, []string{"Content-Type", "Connection"}) {
-		t.Errorf("headers %v", got)
-	}
+	assert.Equal(t, []string{"Content-Type", "Connection"}, headerNames(x.Headers), "headers")
 }
 
 func TestExplainActual(t *testing.T) {
@@ -133,9 +128,7 @@ func TestExplainActual(t *testing.T) {
 		{"Access-Control-Allow-Methods", "GET, HEAD"},
 		{"Vary", "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"},
 	}
-	if !reflect.DeepEqual(x.Headers, want) {
-		t.Errorf("headers %v", x.Headers)
-	}
+	assert.Equal(t, want, x.Headers, "headers")
 	if r := x.Rules[0]; !r.Matched || r.Reason != "origin matches `*`; method GET in [GET, HEAD]: S3 applies this rule" {
 		t.Errorf("rule 0: %+v", r)
 	}
@@ -169,9 +162,7 @@ func TestExplainJSONKeys(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"error", "headers", "kind", "matched_rule", "rules", "status"}; !reflect.DeepEqual(keys, want) {
-		t.Errorf("keys %v, want %v", keys, want)
-	}
+	assert.Equal(t, []string{"error", "headers", "kind", "matched_rule", "rules", "status"}, keys, "keys")
 	if m["status"] != nil || m["error"] != nil {
 		t.Errorf("status %v error %v, want null for an actual request", m["status"], m["error"])
 	}
@@ -181,9 +172,7 @@ func TestExplainJSONKeys(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"id", "index", "matched", "reason"}; !reflect.DeepEqual(keys, want) {
-		t.Errorf("rule keys %v, want %v", keys, want)
-	}
+	assert.Equal(t, []string{"id", "index", "matched", "reason"}, keys, "rule keys")
 	r = s3cors(t, "", "explain", "explain.json", "--origin", "https://x.test", "--request-method", "PUT", "--format", "json")
 	m = nil
 	if err := json.Unmarshal([]byte(r.stdout), &m); err != nil {
@@ -195,9 +184,7 @@ func TestExplainJSONKeys(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if want := []string{"code", "message", "method", "resource_type"}; !reflect.DeepEqual(keys, want) {
-		t.Errorf("error keys %v, want %v", keys, want)
-	}
+	assert.Equal(t, []string{"code", "message", "method", "resource_type"}, keys, "error keys")
 }
 
 func TestExplainText(t *testing.T) {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
 )
 
 // lintJSON is the documented shape of lint --format json, decoded strictly.
@@ -96,8 +99,8 @@ func TestLintFindings(t *testing.T) {
 				}
 			}
 			sort.Strings(got)
-			if !reflect.DeepEqual(got, tt.want) && (len(got) != 0 || len(tt.want) != 0) {
-				t.Errorf("findings %v, want %v", got, tt.want)
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -202,17 +205,11 @@ func TestLintJSONKeys(t *testing.T) {
 		sort.Strings(k)
 		return k
 	}
-	if got := keys(raw[0]); !reflect.DeepEqual(got, []string{"file", "findings", "s3"}) {
-		t.Errorf("top-level keys %v", got)
-	}
+	assert.Equal(t, []string{"file", "findings", "s3"}, keys(raw[0]), "top-level keys")
 	s3 := raw[0]["s3"].(map[string]any)
-	if got := keys(s3); !reflect.DeepEqual(got, []string{"accepted", "errors"}) {
-		t.Errorf("s3 keys %v", got)
-	}
+	assert.Equal(t, []string{"accepted", "errors"}, keys(s3), "s3 keys")
 	e := s3["errors"].([]any)[0].(map[string]any)
-	if got := keys(e); !reflect.DeepEqual(got, []string{"code", "message", "rule", "value"}) {
-		t.Errorf("error keys %v", got)
-	}
+	assert.Equal(t, []string{"code", "message", "rule", "value"}, keys(e), "error keys")
 	if e["rule"] != nil {
 		t.Errorf("document-level error has rule %v, want null", e["rule"])
 	}
@@ -220,9 +217,7 @@ func TestLintJSONKeys(t *testing.T) {
 		t.Errorf("findings of an undecodable file: %v, want []", raw[0]["findings"])
 	}
 	f := raw[1]["findings"].([]any)[0].(map[string]any)
-	if got := keys(f); !reflect.DeepEqual(got, []string{"fix", "id", "message", "rule", "severity", "value"}) {
-		t.Errorf("finding keys %v", got)
-	}
+	assert.Equal(t, []string{"fix", "id", "message", "rule", "severity", "value"}, keys(f), "finding keys")
 	if f["rule"] != 1.0 || f["severity"] != "warning" || f["id"] != "S3C301" {
 		t.Errorf("finding %v", f)
 	}

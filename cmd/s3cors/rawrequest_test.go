@@ -1,8 +1,9 @@
 package main
 
 import (
-	"reflect"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/s3cors/s3cors/cors"
 )
@@ -40,8 +41,8 @@ func TestParseRawRequest(t *testing.T) {
 				t.Fatal(err)
 			}
 			tgt, ok := got.target()
-			if !reflect.DeepEqual(*got, tt.want) {
-				t.Errorf("got  %+v\nwant %+v", *got, tt.want)
+			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(*got)); diff != "" {
+				t.Errorf("parsed request (-want +got):\n%s", diff)
 			}
 			if ok != tt.hasTgt || tgt != tt.target {
 				t.Errorf("target %v %v, want %v %v", tgt, ok, tt.target, tt.hasTgt)
