@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/s3cors/s3cors/internal/requestheaders"
+	"github.com/s3cors/s3cors/internal/wildcard"
 )
 
 // Evaluate returns S3's answer to req.
@@ -32,17 +33,45 @@ import (
 // were requested, and an error message that quotes the request.
 func (p *Policy) Evaluate(req Request) Result {
 	var res Result
-	if req.Method == http.MethodOptions {
-		p.preflight(&req, &res)
-		return res
-	}
-	if req.Origin == "" || !p.enabled() {
-		return res // W1, R1, R2, R6
-	}
-	if i, allowHeaders := p.match(&req, req.matchMethod()); i >= 0 { // M2
-		p.allow(i, &req, allowHeaders, &res)
-	}
+	p.evaluate(&req, &res)
 	return res
+}
+
+// evaluate is Evaluate into a zero Result that the caller provides, which
+// spares the middleware copying Results around.
+func (p *Policy) evaluate(req *Request, res *Result) {
+	if req.Method == http.MethodOptions {
+		p.preflight(req, res)
+		return
+	}
+	if i := p.actual(req, p.originRules(req.Origin), &res.fields); i >= 0 {
+		res.Matched, res.Rule = true, i
+	}
+}
+
+// originRules returns the rules of p whose AllowedOrigins allow origin
+// (M4): none without an Origin or without a configuration.
+func (p *Policy) originRules(origin string) wildcard.RuleSet {
+	if origin == "" || !p.enabled() {
+		return wildcard.RuleSet{} // W1, R1, R2, R6
+	}
+	return p.origins.Match(origin)
+}
+
+// actual evaluates a request other than a preflight, given origins, the
+// rules allowing its origin (see originRules), putting the CORS headers of a match into fs, and
+// returns the index of the matching rule, or -1. The middleware calls it
+// with the fields of its response writer, once it knows that some rule
+// allows the origin.
+func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs *fieldSet) int {
+	if origins.IsEmpty() {
+		return -1
+	}
+	i, allowHeaders := p.match(req, req.matchMethod(), origins) // M2
+	if i >= 0 {
+		p.allow(i, req, allowHeaders, fs)
+	}
+	return i
 }
 
 func (p *Policy) preflight(req *Request, res *Result) {
@@ -66,13 +95,13 @@ func (p *Policy) preflight(req *Request, res *Result) {
 		refuse(res, http.StatusBadRequest, codeBadRequest, messageInvalidRequestMethod+m, "", "")
 		return
 	}
-	i, allowHeaders := p.match(req, req.RequestMethod)
+	i, allowHeaders := p.match(req, req.RequestMethod, p.origins.Match(req.Origin))
 	if i < 0 { // P5
 		refuse(res, http.StatusForbidden, codeAccessForbidden, messageNotAllowed, req.RequestMethod, req.Target.resourceType())
 		return
 	}
-	res.Status = http.StatusOK // P6
-	p.allow(i, req, allowHeaders, res)
+	res.Status, res.Matched, res.Rule = http.StatusOK, true, i // P6
+	p.allow(i, req, allowHeaders, &res.fields)
 }
 
 // methodOrOptions is the Method element of a 403 refusal (D8).
@@ -88,19 +117,18 @@ func refuse(res *Result, status int, code, message, method, resourceType string)
 	res.Status = status
 	res.Error.Code, res.Error.Message = code, message
 	res.Error.Method, res.Error.ResourceType = method, resourceType
-	res.add(fieldContentType, "application/xml") // E2
 }
 
-// match returns the first rule allowing the origin, method and requested
-// headers of req (M1), or -1, together with the requested header names
+// match returns the first rule among origins, the rules allowing the
+// origin of req, that allows its method and requested headers (M1), or -1, together with the requested header names
 // lower-cased and joined with ", " (the Access-Control-Allow-Headers value
 // of a match, H4).
-func (p *Policy) match(req *Request, method string) (rule int, allowHeaders string) {
+func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (rule int, allowHeaders string) {
 	m := methodIndex(method) // M3: exact comparison
 	if m < 0 {
 		return -1, ""
 	}
-	candidates := p.origins.Match(req.Origin).And(p.methods[m]) // M4, M2
+	candidates := origins.And(p.methods[m]) // M4, M2
 	if candidates.IsEmpty() {
 		return -1, ""
 	}
@@ -130,9 +158,8 @@ func (p *Policy) match(req *Request, method string) (rule int, allowHeaders stri
 	return candidates.Next(0), names // M1: the first rule allowing everything
 }
 
-// allow fills in the headers of rule i for req, in S3's order (H1–H8).
-func (p *Policy) allow(i int, req *Request, allowHeaders string, res *Result) {
-	res.Matched, res.Rule = true, i
+// allow fills in the headers of rule i for req (H1–H8).
+func (p *Policy) allow(i int, req *Request, allowHeaders string, res *fieldSet) {
 	r := &p.rules[i]
 	if r.allowAll { // H1, D3
 		res.add(fieldAllowOrigin, "*")

@@ -252,10 +252,11 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
-				var res Result
-				res.add(fieldVary, headerOrigin)
-				m.observe(r, res)
-				m.serve(w, r, &res, false) // not a CORS request: nothing to strip
+				cw, base := wrap(w, false) // not a CORS request: nothing to strip
+				base.fields.add(fieldVary, headerOrigin)
+				m.observe(r, Result{fields: base.fields})
+				m.next.ServeHTTP(cw, r)
+				base.apply()
 				return
 			}
 		}
@@ -264,20 +265,22 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
-	res := p.Evaluate(requestOf(r, origin, target))
-	m.observe(r, res)
-	if !res.Matched && m.opts.cacheSafeVary && p.enabled() {
-		res.add(fieldVary, headerOrigin)
-	}
 	// R2, R3: without a match only the handler's own CORS fields go; R4:
-	// with one, S3's replace them.
-	m.serve(w, r, &res, true)
-}
-
-// serve runs the wrapped handler with a writer that applies the fields of
-// res, and applies them afterwards if the handler wrote nothing.
-func (m *handler) serve(w http.ResponseWriter, r *http.Request, res *Result, strip bool) {
-	cw, base := wrap(w, res, strip)
+	// with one, S3's replace them. The answer goes straight into the
+	// writer's fields, and the request's other fields are read only when
+	// a rule allows the origin.
+	cw, base := wrap(w, true)
+	i := -1
+	if origins := p.originRules(origin); !origins.IsEmpty() {
+		req := requestOf(r, origin, target)
+		i = p.actual(&req, origins, &base.fields)
+	}
+	if i < 0 && m.opts.cacheSafeVary && p.enabled() {
+		base.fields.add(fieldVary, headerOrigin)
+	}
+	if m.observer != nil {
+		m.observer.ObserveCORS(hook.Key{}, r, Result{Matched: i >= 0, Rule: max(i, 0), fields: base.fields})
+	}
 	m.next.ServeHTTP(cw, r)
 	base.apply()
 }
@@ -289,15 +292,12 @@ func (m *handler) observe(r *http.Request, res Result) {
 	}
 }
 
-// maxPreflightHeaders is the most fields a preflight answer sets: the
-// evaluated ones, Vary in cache-safe mode, Connection and the two ID
-// headers.
-const maxPreflightHeaders = int(fieldCount) + 4
-
 // preflight answers an OPTIONS request (P1–P6, D2).
 func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin string) {
 	p, target := m.resolver.ResolveCORS(r)
-	res := p.Evaluate(requestOf(r, origin, target))
+	req := requestOf(r, origin, target)
+	var res Result
+	p.evaluate(&req, &res)
 	m.observe(r, res)
 	status := res.Status
 
@@ -307,7 +307,10 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	// to shut the whole connection, with every other stream on it, down.
 	closeConn := status == http.StatusBadRequest && r.ProtoMajor == 1
 	ids := status != http.StatusOK || m.opts.requestIDs != nil
-	n := bits.OnesCount16(res.set)
+	n := bits.OnesCount16(res.fields.set)
+	if res.Error.Code != "" {
+		n++
+	}
 	if vary {
 		n++
 	}
@@ -317,17 +320,29 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	if ids {
 		n += 2
 	}
-	var namesBuf [maxPreflightHeaders]string
-	names := namesBuf[:0]
+	h := w.Header()
+	fresh := len(h) == 0 // nothing to strip or merge with
+	if !fresh {
+		stripAccessControl(h)
+	}
 	vals := make([]string, 0, n) // one backing array for every value set
-	for name, value := range res.Headers() {
-		names, vals = append(names, name), append(vals, value)
+	for f := range fieldCount {
+		if res.fields.set&(1<<f) != 0 {
+			vals = append(vals, res.fields.vals[f])
+			setField(h, fieldNames[f], vals[len(vals)-1:len(vals):len(vals)], fresh)
+		}
+	}
+	if res.Error.Code != "" {
+		vals = append(vals, xmlContentType)
+		h[headerContentType] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	if vary {
-		names, vals = append(names, headerVary), append(vals, varyValue)
+		vals = append(vals, varyValue)
+		setField(h, headerVary, vals[len(vals)-1:len(vals):len(vals)], fresh)
 	}
 	if closeConn {
-		names, vals = append(names, headerConnection), append(vals, "close")
+		vals = append(vals, "close")
+		h[headerConnection] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	if ids {
 		if m.opts.requestIDs != nil {
@@ -335,9 +350,10 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 		} else {
 			res.Error.RequestID, res.Error.HostID = newRequestIDs()
 		}
-		names, vals = append(names, headerRequestID, headerHostID), append(vals, res.Error.RequestID, res.Error.HostID)
+		vals = append(vals, res.Error.RequestID, res.Error.HostID)
+		h[headerRequestID] = vals[len(vals)-2 : len(vals)-1 : len(vals)-1]
+		h[headerHostID] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	setHeaders(w.Header(), names, vals, true)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		w.WriteHeader(status)

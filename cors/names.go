@@ -45,8 +45,13 @@ const (
 	fieldMaxAge
 	fieldAllowCredentials
 	fieldVary
-	fieldContentType
 	fieldCount
+)
+
+// A refused preflight's body is S3's XML error document (E2).
+const (
+	headerContentType = "Content-Type"
+	xmlContentType    = "application/xml"
 )
 
 // fieldNames maps a field to its canonical name.
@@ -58,5 +63,4 @@ var fieldNames = [fieldCount]string{
 	fieldMaxAge:           "Access-Control-Max-Age",
 	fieldAllowCredentials: "Access-Control-Allow-Credentials",
 	fieldVary:             headerVary,
-	fieldContentType:      "Content-Type",
 }

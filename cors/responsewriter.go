@@ -27,9 +27,8 @@ import (
 // that a handler probing for them learns the truth.
 type responseWriter struct {
 	http.ResponseWriter
-	vals    [fieldCount]string
-	set     uint16 // bit f is set when vals[f] is to be applied
-	strip   bool   // delete the Access-Control-* fields the handler set
+	fields  fieldSet // the fields to set
+	strip   bool     // delete the Access-Control-* fields the handler set
 	applied bool
 }
 
@@ -64,10 +63,11 @@ func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.hijack()
 }
 
-// wrap returns a writer for w that applies the fields of res (and, with
-// strip, removes the handler's own Access-Control-* fields), offering the
-// optional interfaces w offers, and the responseWriter inside it.
-func wrap(w http.ResponseWriter, res *Result, strip bool) (http.ResponseWriter, *responseWriter) {
+// wrap returns a writer for w that will apply the fields put into its
+// responseWriter's fields (and, with strip, remove the handler's own
+// Access-Control-* fields), offering the optional interfaces w offers, and
+// that responseWriter.
+func wrap(w http.ResponseWriter, strip bool) (http.ResponseWriter, *responseWriter) {
 	_, f := w.(http.Flusher)
 	_, h := w.(http.Hijacker)
 	_, rf := w.(io.ReaderFrom)
@@ -99,28 +99,27 @@ func wrap(w http.ResponseWriter, res *Result, strip bool) (http.ResponseWriter, 
 		base = new(responseWriter)
 		cw = base
 	}
-	base.ResponseWriter, base.vals, base.set, base.strip = w, res.vals, res.set, strip
+	base.ResponseWriter, base.strip = w, strip
 	return cw, base
 }
 
-// apply puts the CORS fields into the header map, once.
+// apply puts the CORS fields into the header map, once. Each field is set
+// to its own one-element slice of vals.
 func (w *responseWriter) apply() {
 	if w.applied {
 		return
 	}
 	w.applied = true
-	var names [fieldCount]string
-	var vals []string
-	n := 0
+	h := w.ResponseWriter.Header()
+	fresh := len(h) == 0 // nothing to strip or merge with
+	if w.strip && !fresh {
+		stripAccessControl(h)
+	}
 	for f := range fieldCount {
-		if w.set&(1<<f) != 0 {
-			names[n] = fieldNames[f]
-			w.vals[n] = w.vals[f] // compact in place: n <= f
-			n++
+		if w.fields.set&(1<<f) != 0 {
+			setField(h, fieldNames[f], w.fields.vals[f:f+1:f+1], fresh)
 		}
 	}
-	vals = w.vals[:n]
-	setHeaders(w.ResponseWriter.Header(), names[:n], vals, w.strip)
 }
 
 // WriteHeader applies the CORS fields and forwards code. Informational
@@ -132,7 +131,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	if code >= 200 || code == http.StatusSwitchingProtocols || code < 100 {
 		w.apply()
 	} else if w.strip && !w.applied {
-		setHeaders(w.ResponseWriter.Header(), nil, nil, true)
+		stripAccessControl(w.ResponseWriter.Header())
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
@@ -190,33 +189,28 @@ func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // accessControlPrefix starts the names of the CORS protocol's header fields.
 const accessControlPrefix = "Access-Control-"
 
-// setHeaders puts the fields names[i]: vals[i] into h. With strip, it first
-// deletes every Access-Control-* field h holds, whatever the case of its
-// name. Each field is set to vals[i:i+1:i+1], so vals must be a slice no
-// other response uses. A Vary field is merged with the Vary h holds (see
-// mergeVary); every other field replaces what h holds.
-func setHeaders(h http.Header, names, vals []string, strip bool) {
-	if len(h) == 0 { // nothing to strip or merge with
-		for i, name := range names {
-			h[name] = vals[i : i+1 : i+1]
+// stripAccessControl deletes every Access-Control-* field of h, whatever
+// the case of its name.
+func stripAccessControl(h http.Header) {
+	for k := range h {
+		if len(k) >= len(accessControlPrefix) && (k[0] == 'A' || k[0] == 'a') &&
+			strings.EqualFold(k[:len(accessControlPrefix)], accessControlPrefix) {
+			delete(h, k)
 		}
+	}
+}
+
+// setField sets the field name of h to slot, a one-element slice that no
+// other response uses. A Vary field is merged with the Vary h holds (see
+// mergeVary); any other field replaces what h holds. fresh says that h was
+// empty before the middleware began to set fields, so that there is
+// nothing to merge with.
+func setField(h http.Header, name string, slot []string, fresh bool) {
+	if !fresh && name == headerVary {
+		mergeVary(h, slot)
 		return
 	}
-	if strip {
-		for k := range h {
-			if len(k) >= len(accessControlPrefix) && (k[0] == 'A' || k[0] == 'a') &&
-				strings.EqualFold(k[:len(accessControlPrefix)], accessControlPrefix) {
-				delete(h, k)
-			}
-		}
-	}
-	for i, name := range names {
-		if name == headerVary {
-			mergeVary(h, vals[i:i+1:i+1])
-			continue
-		}
-		h[name] = vals[i : i+1 : i+1]
-	}
+	h[name] = slot
 }
 
 // mergeVary adds the comma-separated field names of slot[0] to the Vary

@@ -39,8 +39,20 @@ type Result struct {
 	// it with [rule.ErrorDocument.AppendXML].
 	Error rule.ErrorDocument
 
+	fields fieldSet
+}
+
+// fieldSet holds the header fields of an answer, each in the slot of its
+// field, so that they come out in S3's order.
+type fieldSet struct {
 	vals [fieldCount]string
 	set  uint16 // bit f is set when vals[f] is part of the answer
+}
+
+// add records the field f with value.
+func (s *fieldSet) add(f field, value string) {
+	s.vals[f] = value
+	s.set |= 1 << f
 }
 
 // Headers returns the response header fields of the answer, in the order S3
@@ -55,9 +67,12 @@ type Result struct {
 func (r Result) Headers() iter.Seq2[string, string] {
 	return func(yield func(string, string) bool) {
 		for f := range fieldCount {
-			if r.set&(1<<f) != 0 && !yield(fieldNames[f], r.vals[f]) {
+			if r.fields.set&(1<<f) != 0 && !yield(fieldNames[f], r.fields.vals[f]) {
 				return
 			}
+		}
+		if r.Error.Code != "" {
+			yield(headerContentType, xmlContentType)
 		}
 	}
 }
@@ -67,15 +82,12 @@ func (r Result) Headers() iter.Seq2[string, string] {
 // case of name.
 func (r Result) Get(name string) string {
 	for f := range fieldCount {
-		if r.set&(1<<f) != 0 && len(name) == len(fieldNames[f]) && strings.EqualFold(name, fieldNames[f]) {
-			return r.vals[f]
+		if r.fields.set&(1<<f) != 0 && len(name) == len(fieldNames[f]) && strings.EqualFold(name, fieldNames[f]) {
+			return r.fields.vals[f]
 		}
 	}
+	if r.Error.Code != "" && strings.EqualFold(name, headerContentType) {
+		return xmlContentType
+	}
 	return ""
-}
-
-// add records the field f with value.
-func (r *Result) add(f field, value string) {
-	r.vals[f] = value
-	r.set |= 1 << f
 }

@@ -4,8 +4,8 @@
 package requestheaders
 
 import (
-	"iter"
 	"strings"
+	"unsafe"
 )
 
 // Limits on the work spent on Access-Control-Request-Headers, which the
@@ -37,50 +37,55 @@ func Join(lines []string) (names string, ok bool) {
 		return "", true
 	}
 	count, size := 0, 0
-	for item := range items(lines) {
-		if count++; count > MaxCount {
-			return "", false
+	for _, line := range lines {
+		for rest := line; rest != ""; {
+			var item string
+			if item, rest = cut(rest); item != "" {
+				count++
+				size += len(item)
+			}
 		}
-		size += len(item) + 2
+	}
+	if count > MaxCount {
+		return "", false
 	}
 	if count == 0 {
 		return "", true
 	}
-	var b strings.Builder
-	b.Grow(size - 2)
-	for item := range items(lines) {
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		for i := 0; i < len(item); i++ {
-			c := item[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+	buf := make([]byte, size+2*(count-1))
+	n := 0
+	for _, line := range lines {
+		for rest := line; rest != ""; {
+			var item string
+			if item, rest = cut(rest); item == "" {
+				continue
 			}
-			b.WriteByte(c)
+			if n > 0 {
+				buf[n], buf[n+1] = ',', ' '
+				n += 2
+			}
+			for i := 0; i < len(item); i++ {
+				c := item[i]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf[n] = c
+				n++
+			}
 		}
 	}
-	return b.String(), true
+	// buf is never written again, so the string stays immutable.
+	return unsafe.String(&buf[0], len(buf)), true
 }
 
-// items yields the non-empty comma-separated elements of lines, trimmed of
-// spaces and tabs.
-func items(lines []string) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for _, line := range lines {
-			for line != "" {
-				item := line
-				if i := strings.IndexByte(line, ','); i >= 0 {
-					item, line = line[:i], line[i+1:]
-				} else {
-					line = ""
-				}
-				if item = TrimOWS(item); item != "" && !yield(item) {
-					return
-				}
-			}
-		}
+// cut splits s at its first comma and returns the element before it,
+// trimmed of spaces and tabs, and the rest after the comma ("" when s has
+// no comma).
+func cut(s string) (item, rest string) {
+	if i := strings.IndexByte(s, ','); i >= 0 {
+		return TrimOWS(s[:i]), s[i+1:]
 	}
+	return TrimOWS(s), ""
 }
 
 // Next returns the first name of a list built by Join, and the rest of the
