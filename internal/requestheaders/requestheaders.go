@@ -36,6 +36,11 @@ func Join(lines []string) (names string, ok bool) {
 	if total == 0 {
 		return "", true
 	}
+	if len(lines) == 1 {
+		if names, ok := joinPlain(lines[0]); ok {
+			return names, true
+		}
+	}
 	count, size := 0, 0
 	for _, line := range lines {
 		for rest := line; rest != ""; {
@@ -78,6 +83,42 @@ func Join(lines []string) (names string, ok bool) {
 	return unsafe.String(&buf[0], len(buf)), true
 }
 
+// joinPlain is Join for the line browsers send: names in lower case
+// separated by single commas, without white space or empty items, such as
+// "content-type,x-amz-date". It reports false for any other line, which
+// Join then reads the general way.
+func joinPlain(line string) (string, bool) {
+	commas := 0
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == ',':
+			if i == 0 || i == len(line)-1 || line[i-1] == ',' {
+				return "", false
+			}
+			commas++
+		case c == ' ' || c == '\t' || 'A' <= c && c <= 'Z':
+			return "", false
+		}
+	}
+	if commas >= MaxCount {
+		return "", false
+	}
+	buf := make([]byte, len(line)+commas)
+	n := 0
+	for rest := line; ; {
+		i := strings.IndexByte(rest, ',')
+		if i < 0 {
+			copy(buf[n:], rest)
+			break
+		}
+		n += copy(buf[n:], rest[:i])
+		buf[n], buf[n+1] = ',', ' '
+		n += 2
+		rest = rest[i+1:]
+	}
+	return unsafe.String(&buf[0], len(buf)), true
+}
+
 // cut splits s at its first comma and returns the element before it,
 // trimmed of spaces and tabs, and the rest after the comma ("" when s has
 // no comma).
@@ -91,7 +132,8 @@ func cut(s string) (item, rest string) {
 // Next returns the first name of a list built by Join, and the rest of the
 // list. It returns "" at the end.
 func Next(names string) (name, rest string) {
-	if i := strings.Index(names, ", "); i >= 0 {
+	// A name holds no comma, and every comma of the list starts ", ".
+	if i := strings.IndexByte(names, ','); i >= 0 {
 		return names[:i], names[i+2:]
 	}
 	return names, ""

@@ -16,6 +16,9 @@ func TestJoin(t *testing.T) {
 		ok    bool
 	}{
 		{"M5/split-trim-lower", []string{"Content-Type, X-Amz-Date"}, "content-type, x-amz-date", true},
+		{"M5/as-browsers-send", []string{"content-type,x-amz-date,x-amz-user-agent"}, "content-type, x-amz-date, x-amz-user-agent", true},
+		{"M5/one-name", []string{"x-a"}, "x-a", true},
+		{"M5/empty-items-dropped", []string{",a,,b,"}, "a, b", true},
 		{"M5/several-lines", []string{"a", "B,c"}, "a, b, c", true},
 		{"M5/only-spaces-and-tabs-trimmed", []string{" \ta\v ,b"}, "a\v, b", true},
 		{"D7/blank-is-absent", []string{" , \t,"}, "", true},
@@ -40,4 +43,36 @@ func TestJoin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzJoin checks Join against a reader written straight from M5 and D11.
+func FuzzJoin(f *testing.F) {
+	f.Add("content-type,x-amz-date", "")
+	f.Add("A, b ,,\t", "c")
+	f.Add(strings.Repeat("a,", MaxCount), "")
+	f.Fuzz(func(t *testing.T, line1, line2 string) {
+		lines := []string{line1}
+		if line2 != "" {
+			lines = append(lines, line2)
+		}
+		var names []string
+		for _, item := range strings.Split(strings.Join(lines, ","), ",") {
+			if item = strings.Trim(item, " \t"); item != "" {
+				b := []byte(item)
+				for i, c := range b {
+					if 'A' <= c && c <= 'Z' {
+						b[i] = c + 'a' - 'A'
+					}
+				}
+				names = append(names, string(b))
+			}
+		}
+		want, wantOK := strings.Join(names, ", "), true
+		if len(line1)+len(line2) > MaxLength || len(names) > MaxCount {
+			want, wantOK = "", false
+		}
+		if got, ok := Join(lines); got != want || ok != wantOK {
+			t.Fatalf("Join(%q) = %q, %v; want %q, %v", lines, got, ok, want, wantOK)
+		}
+	})
 }
