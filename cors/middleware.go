@@ -252,9 +252,10 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
-				cw, base := wrap(w, false) // not a CORS request: nothing to strip
-				base.fields.add(fieldVary, headerOrigin)
-				m.observe(r, Result{fields: base.fields})
+				var fs fieldSet
+				fs.add(fieldVary, headerOrigin)
+				m.observe(r, Result{fields: fs})
+				cw, base := wrap(w, &fs, false) // not a CORS request: nothing to strip
 				m.next.ServeHTTP(cw, r)
 				base.apply()
 				return
@@ -265,22 +266,23 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
-	// R2, R3: without a match only the handler's own CORS fields go; R4:
-	// with one, S3's replace them. The answer goes straight into the
-	// writer's fields, and the request's other fields are read only when
-	// a rule allows the origin.
-	cw, base := wrap(w, true)
+	// The request's other fields are read only when a rule allows the
+	// origin.
+	var fs fieldSet
 	i := -1
 	if origins := p.originRules(origin); !origins.IsEmpty() {
 		req := requestOf(r, origin, target)
-		i = p.actual(&req, origins, &base.fields)
+		i = p.actual(&req, origins, &fs)
 	}
 	if i < 0 && m.opts.cacheSafeVary && p.enabled() {
-		base.fields.add(fieldVary, headerOrigin)
+		fs.add(fieldVary, headerOrigin)
 	}
 	if m.observer != nil {
-		m.observer.ObserveCORS(hook.Key{}, r, Result{Matched: i >= 0, Rule: max(i, 0), fields: base.fields})
+		m.observer.ObserveCORS(hook.Key{}, r, Result{Matched: i >= 0, Rule: max(i, 0), fields: fs})
 	}
+	// R2, R3: without a match only the handler's own CORS fields go; R4:
+	// with one, S3's replace them.
+	cw, base := wrap(w, &fs, true)
 	m.next.ServeHTTP(cw, r)
 	base.apply()
 }

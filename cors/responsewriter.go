@@ -27,9 +27,45 @@ import (
 // that a handler probing for them learns the truth.
 type responseWriter struct {
 	http.ResponseWriter
-	fields  fieldSet // the fields to set
-	strip   bool     // delete the Access-Control-* fields the handler set
+	vals    *[fieldCount]string // the values of the fields to set, or nil
+	set     uint16              // bit f is set when vals[f] is to be set
+	strip   bool                // delete the Access-Control-* fields the handler set
 	applied bool
+}
+
+// base returns w; the variants below inherit it, which lets newWriter
+// reach the responseWriter inside any of them.
+func (w *responseWriter) base() *responseWriter { return w }
+
+// withFields is a writer variant W and the values of the fields it
+// applies, in one allocation.
+type withFields[W any] struct {
+	w    W
+	vals [fieldCount]string
+}
+
+// newWriter allocates the variant W for w, with a copy of fields when
+// there are any: one small allocation when there is nothing to set, one
+// larger one otherwise.
+func newWriter[W any, PW interface {
+	*W
+	http.ResponseWriter
+	base() *responseWriter
+}](w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
+	var cw PW
+	var b *responseWriter
+	if fields.set == 0 {
+		cw = PW(new(W))
+		b = cw.base()
+	} else {
+		x := new(withFields[W])
+		x.vals = fields.vals
+		cw = PW(&x.w)
+		b = cw.base()
+		b.vals, b.set = &x.vals, fields.set
+	}
+	b.ResponseWriter, b.strip = w, strip
+	return cw, b
 }
 
 // The variants of responseWriter, one per combination of the optional
@@ -63,44 +99,30 @@ func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.hijack()
 }
 
-// wrap returns a writer for w that will apply the fields put into its
-// responseWriter's fields (and, with strip, remove the handler's own
-// Access-Control-* fields), offering the optional interfaces w offers, and
-// that responseWriter.
-func wrap(w http.ResponseWriter, strip bool) (http.ResponseWriter, *responseWriter) {
+// wrap returns a writer for w that will apply fields (and, with strip,
+// remove the handler's own Access-Control-* fields), offering the optional
+// interfaces w offers, and the responseWriter inside it.
+func wrap(w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
 	_, f := w.(http.Flusher)
 	_, h := w.(http.Hijacker)
 	_, rf := w.(io.ReaderFrom)
-	var cw http.ResponseWriter
-	var base *responseWriter
 	switch {
 	case f && h && rf:
-		x := new(flushHijackReadWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[flushHijackReadWriter](w, fields, strip)
 	case f && h:
-		x := new(flushHijackWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[flushHijackWriter](w, fields, strip)
 	case f && rf:
-		x := new(flushReadFromWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[flushReadFromWriter](w, fields, strip)
 	case h && rf:
-		x := new(hijackReadFromWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[hijackReadFromWriter](w, fields, strip)
 	case f:
-		x := new(flushWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[flushWriter](w, fields, strip)
 	case h:
-		x := new(hijackWriter)
-		cw, base = x, &x.responseWriter
+		return newWriter[hijackWriter](w, fields, strip)
 	case rf:
-		x := new(readFromWriter)
-		cw, base = x, &x.responseWriter
-	default:
-		base = new(responseWriter)
-		cw = base
+		return newWriter[readFromWriter](w, fields, strip)
 	}
-	base.ResponseWriter, base.strip = w, strip
-	return cw, base
+	return newWriter[responseWriter](w, fields, strip)
 }
 
 // apply puts the CORS fields into the header map, once. Each field is set
@@ -115,9 +137,12 @@ func (w *responseWriter) apply() {
 	if w.strip && !fresh {
 		stripAccessControl(h)
 	}
+	if w.vals == nil {
+		return
+	}
 	for f := range fieldCount {
-		if w.fields.set&(1<<f) != 0 {
-			setField(h, fieldNames[f], w.fields.vals[f:f+1:f+1], fresh)
+		if w.set&(1<<f) != 0 {
+			setField(h, fieldNames[f], w.vals[f:f+1:f+1], fresh)
 		}
 	}
 }
