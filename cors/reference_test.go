@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/naive"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -138,7 +139,7 @@ func refRequestHeaders(lines []string) (items []string, tooLong bool) {
 		return nil, true
 	}
 	for _, item := range strings.Split(strings.Join(lines, ","), ",") {
-		item = asciiLower(strings.Trim(item, " \t"))
+		item = naive.Lower(strings.Trim(item, " \t"))
 		if item != "" {
 			items = append(items, item)
 		}
@@ -152,7 +153,7 @@ func refRequestHeaders(lines []string) (items []string, tooLong bool) {
 func refRuleReason(r rule.Rule, origin, method string, items []string, tooLong bool) cors.Reason {
 	originOK := false
 	for _, o := range r.AllowedOrigins {
-		if origin != "" && refGlob(o, origin) { // M4, D1
+		if origin != "" && naive.Match(o, origin, false) { // M4, D1
 			originOK = true
 		}
 	}
@@ -174,7 +175,7 @@ func refRuleReason(r rule.Rule, origin, method string, items []string, tooLong b
 	for _, item := range items { // M5
 		ok := false
 		for _, h := range r.AllowedHeaders {
-			if refGlob(asciiLower(h), item) {
+			if naive.Match(h, item, true) {
 				ok = true
 			}
 		}
@@ -183,33 +184,4 @@ func refRuleReason(r rule.Rule, origin, method string, items []string, tooLong b
 		}
 	}
 	return cors.Allowed
-}
-
-// refGlob matches S3's one-star pattern by trying every split of s.
-func refGlob(pattern, s string) bool {
-	star := strings.Index(pattern, "*")
-	if star < 0 {
-		return pattern == s
-	}
-	prefix, suffix := pattern[:star], pattern[star+1:]
-	for i := 0; i <= len(s); i++ {
-		for j := i; j <= len(s); j++ {
-			if s[:i] == prefix && s[j:] == suffix {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// asciiLower lower-cases ASCII letters only: header names are ASCII tokens,
-// and other bytes are compared as they are.
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

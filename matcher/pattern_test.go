@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s3cors/s3cors/internal/naive"
 	"github.com/s3cors/s3cors/matcher"
 )
 
@@ -98,40 +99,8 @@ func FuzzPattern(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q: %v", pattern, err)
 		}
-		if got, want := p.Match(s), naiveMatch(pattern, s, header); got != want {
+		if got, want := p.Match(s), naive.Match(pattern, s, header); got != want {
 			t.Fatalf("%q.Match(%q) = %v, want %v", pattern, s, got, want)
 		}
 	})
-}
-
-// naiveMatch tries every split of s around the "*".
-func naiveMatch(pattern, s string, fold bool) bool {
-	eq := func(a, b string) bool {
-		if fold {
-			return asciiLower(a) == asciiLower(b)
-		}
-		return a == b
-	}
-	pre, suf, wild := strings.Cut(pattern, "*")
-	if !wild {
-		return eq(pattern, s)
-	}
-	for i := 0; i <= len(s); i++ {
-		for j := i; j <= len(s); j++ {
-			if eq(s[:i], pre) && eq(s[j:], suf) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func asciiLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/s3cors/s3cors/internal/naive"
 )
 
 // refOriginRules is the reference answer for OriginIndex.Match: the rules
@@ -13,7 +15,7 @@ func refOriginRules(origins [][]string, origin string) RuleSet {
 	var s RuleSet
 	for i, list := range origins {
 		for _, p := range list {
-			if refMatch(p, origin, false) {
+			if naive.Match(p, origin, false) {
 				s.Add(i)
 				break
 			}
