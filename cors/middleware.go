@@ -1,14 +1,12 @@
 package cors
 
 import (
-	"encoding/base64"
-	"encoding/binary"
 	"math/bits"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 
 	"github.com/s3cors/s3cors/internal/hook"
+	"github.com/s3cors/s3cors/internal/requestid"
 )
 
 // Option configures [Middleware] and [Policy.Handler].
@@ -350,7 +348,7 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 		if m.opts.requestIDs != nil {
 			res.Error.RequestID, res.Error.HostID = m.opts.requestIDs(r)
 		} else {
-			res.Error.RequestID, res.Error.HostID = newRequestIDs()
+			res.Error.RequestID, res.Error.HostID = requestid.New()
 		}
 		vals = append(vals, res.Error.RequestID, res.Error.HostID)
 		h[headerRequestID] = vals[len(vals)-2 : len(vals)-1 : len(vals)-1]
@@ -392,24 +390,4 @@ func first(lines []string) string {
 		return ""
 	}
 	return lines[0]
-}
-
-// newRequestIDs returns a random request ID and host ID shaped like S3's: 16
-// upper-case hexadecimal digits, and 76 base64 characters (56 random bytes).
-// They identify a response in logs and bug reports and are not secrets.
-func newRequestIDs() (requestID, hostID string) {
-	const digits = "0123456789ABCDEF"
-	var raw [56]byte
-	for i := 0; i < len(raw); i += 8 {
-		binary.LittleEndian.PutUint64(raw[i:], rand.Uint64())
-	}
-	var b [16 + 76]byte
-	x := rand.Uint64()
-	for i := range 16 {
-		b[i] = digits[x>>60]
-		x <<= 4
-	}
-	base64.StdEncoding.Encode(b[16:], raw[:])
-	s := string(b[:])
-	return s[:16], s[16:]
 }
