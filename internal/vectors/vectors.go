@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -103,16 +104,33 @@ type Error struct {
 // format, kind or target, duplicate names and keys that do not belong to the
 // vector's kind are errors.
 func Load(dir string) ([]File, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	files, err := LoadFS(os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	for i := range files {
+		files[i].Path = filepath.Join(dir, files[i].Path)
+	}
+	return files, nil
+}
+
+// LoadFS reads every *.json file at the root of fsys, strictly (see Load).
+// Each File's Path is its name in fsys.
+func LoadFS(fsys fs.FS) ([]File, error) {
+	paths, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
 	}
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("no vector files in %s", dir)
+		return nil, errors.New("no vector files")
 	}
 	var files []File
 	for _, p := range paths {
-		f, err := LoadFile(p)
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parseFile(p, b)
 		if err != nil {
 			return nil, err
 		}
@@ -127,6 +145,11 @@ func LoadFile(path string) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
+	return parseFile(path, b)
+}
+
+// parseFile decodes the vector file b, named path in errors.
+func parseFile(path string, b []byte) (File, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	var f File

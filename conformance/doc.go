@@ -1,0 +1,40 @@
+// Package conformance checks an S3 server's CORS against Amazon S3's
+// recorded behaviour: it plays the project's conformance vectors (one
+// bucket state, one request, S3's answer each) against an http.Handler
+// in-process or a server at a base URL, and compares status, headers and
+// error documents with S3's.
+//
+// The vectors cover preflights, CORS headers on other requests, and the
+// bucket CORS API (PutBucketCors validation with S3's exact error codes and
+// messages, GetBucketCors, DeleteBucketCors). Each vector cites the rules
+// of the project's behaviour document it checks (docs/behaviour.md in the
+// repository). [Corpus] returns them; their file format, s3cors-vectors/1,
+// is described there too.
+//
+// # In a test suite
+//
+// An S3 emulator adds one test:
+//
+//	func TestS3CORSConformance(t *testing.T) {
+//		conformance.Run(t, conformance.Target{Handler: myemulator.New()})
+//	}
+//
+// Each vector becomes a subtest named after its file and name, so
+// "go test -run TestS3CORSConformance/preflight" plays the preflight
+// vectors only, and a failure lists each difference from S3's answer. A
+// server that checks signatures gets a Sign function that signs requests as
+// an S3 client does; a running server is a Target with a URL.
+//
+// # As a library
+//
+// [Check] returns a [Report] with every vector's outcome and differences,
+// for tools that compare servers.
+//
+// # What the server must do
+//
+// The runner gives each vector a bucket of its own, created with
+// CreateBucket (PUT /bucket) and, when the vector's bucket has a
+// configuration, PutBucketCors (PUT /bucket?cors) with the configuration
+// as XML; it uses path-style URLs throughout. Vectors whose PutBucketCors
+// document is JSON are skipped: S3's API takes XML only.
+package conformance

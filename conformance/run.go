@@ -1,0 +1,244 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/s3cors/s3cors/internal/vectors"
+	"github.com/s3cors/s3cors/rule"
+)
+
+// Check plays every vector against target and reports the outcome of each.
+// The error is for a run that cannot start: an unreadable or invalid
+// corpus, or a Target with neither Handler nor URL. Each vector gets a
+// bucket of its own, named s3cors-XXXXXXXX-NNN with a random part per
+// run; the runner deletes none of them.
+func Check(ctx context.Context, target Target) (*Report, error) {
+	r, files, err := newRunner(target)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	for _, f := range files {
+		for i := range f.Vectors {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+			rep.add(r.play(ctx, f.Path, &f.Vectors[i]))
+		}
+	}
+	return rep, nil
+}
+
+// Run plays every vector against target as a subtest of t, named after the
+// vector's file and name: a vector the target answers differently fails
+// with the differences, one it cannot play is skipped. Run logs the
+// closing count line and fails t when no vector passed.
+func Run(t *testing.T, target Target) {
+	t.Helper()
+	r, files, err := newRunner(target)
+	if err != nil {
+		t.Fatalf("conformance: %v", err)
+	}
+	rep := &Report{}
+	for _, f := range files {
+		for i := range f.Vectors {
+			v := &f.Vectors[i]
+			t.Run(strings.TrimSuffix(f.Path, ".json")+"/"+v.Name, func(t *testing.T) {
+				res := r.play(t.Context(), f.Path, v)
+				rep.add(res)
+				switch res.Outcome {
+				case Failed:
+					t.Errorf("%s (spec %s):\n%s", v.Name, strings.Join(v.Spec, ", "), strings.Join(res.Diffs, "\n"))
+				case Skipped:
+					t.Skip(strings.Join(res.Diffs, "; "))
+				}
+			})
+		}
+	}
+	t.Log(rep)
+	if rep.Passed == 0 {
+		t.Error("conformance: no vector passed")
+	}
+}
+
+// runner plays vectors against one target.
+type runner struct {
+	target Target
+	prefix string // bucket names start with it
+	n      int    // buckets named so far
+}
+
+func newRunner(target Target) (*runner, []vectors.File, error) {
+	if target.Handler == nil && target.URL == "" {
+		return nil, nil, errors.New("the Target has neither a Handler nor a URL")
+	}
+	fsys := target.Vectors
+	if fsys == nil {
+		fsys = Corpus()
+	}
+	files, err := vectors.LoadFS(fsys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the vectors: %w", err)
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return &runner{target: target, prefix: "s3cors-" + hex.EncodeToString(b[:]) + "-"}, files, nil
+}
+
+// play runs one vector in a bucket of its own.
+func (r *runner) play(ctx context.Context, file string, v *vectors.Vector) Result {
+	res := Result{File: file, Name: v.Name, Spec: v.Spec, Outcome: Passed}
+	diffs, skip := r.run(ctx, v)
+	switch {
+	case skip != "":
+		res.Outcome, res.Diffs = Skipped, []string{skip}
+	case len(diffs) > 0:
+		res.Outcome, res.Diffs = Failed, diffs
+	}
+	return res
+}
+
+// run returns how the target's answer to v differs from S3's, or why v
+// cannot be played.
+func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, skip string) {
+	if v.Kind == vectors.KindPutBucketCors && isJSON(*v.Document) {
+		return nil, "the document is JSON, and PutBucketCors takes XML only: the AWS CLI and the S3 console convert JSON before sending"
+	}
+	r.n++
+	bucket := r.prefix + strconv.Itoa(r.n)
+	if err := r.setUp(ctx, v, bucket); err != nil {
+		return []string{"setting up the bucket: " + err.Error()}, ""
+	}
+	fail := func(err error) ([]string, string) { return []string{err.Error()}, "" }
+	t := &r.target
+
+	switch v.Kind {
+	case vectors.KindRequest:
+		path := "/" + bucket
+		if v.Request.Target == "object" {
+			path += "/object.txt"
+		}
+		resp, err := t.do(ctx, v.Request.Method, path, v.Request.Header(), nil)
+		if err != nil {
+			return fail(err)
+		}
+		return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+
+	case vectors.KindPutBucketCors:
+		resp, err := t.do(ctx, http.MethodPut, "/"+bucket+"?cors", nil, []byte(*v.Document))
+		if err != nil {
+			return fail(err)
+		}
+		if v.Expect.Error != nil || resp.status != http.StatusOK {
+			if v.Expect.Error == nil {
+				return []string{fmt.Sprintf("status %d %s, want success", resp.status, resp.body)}, ""
+			}
+			return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+		}
+		if v.Expect.Status != nil && resp.status != *v.Expect.Status {
+			return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, ""
+		}
+		return r.readBack(ctx, v, bucket), ""
+
+	case vectors.KindGetBucketCors:
+		c, err := v.Configuration()
+		if err != nil {
+			return fail(err)
+		}
+		if c == nil || v.Expect.Error != nil {
+			resp, err := t.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
+			if err != nil {
+				return fail(err)
+			}
+			return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+		}
+		return r.readBack(ctx, v, bucket), ""
+
+	case vectors.KindDeleteBucketCors:
+		resp, err := t.do(ctx, http.MethodDelete, "/"+bucket+"?cors", nil, nil)
+		if err != nil {
+			return fail(err)
+		}
+		diffs := v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body})
+		if resp.status == http.StatusNoContent {
+			// The configuration is gone, the bucket is not.
+			g, err := t.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
+			if err != nil || g.status != http.StatusNotFound || !bytes.Contains(g.body, []byte("<Code>NoSuchCORSConfiguration</Code>")) {
+				diffs = append(diffs, fmt.Sprintf("GetBucketCors after DeleteBucketCors: %d %s", g.status, g.body))
+			}
+		}
+		return diffs, ""
+	}
+	return nil, "unknown kind " + v.Kind
+}
+
+// setUp creates the vector's bucket state under the name bucket.
+func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) error {
+	if !v.BucketExists() {
+		return nil
+	}
+	resp, err := r.target.do(ctx, http.MethodPut, "/"+bucket, nil, nil)
+	if err != nil {
+		return err
+	}
+	if resp.status != http.StatusOK {
+		return fmt.Errorf("CreateBucket: %d %s", resp.status, resp.body)
+	}
+	c, err := v.Configuration()
+	if err != nil || c == nil {
+		return err
+	}
+	doc, err := c.Encode(rule.FormXML)
+	if err != nil {
+		return err
+	}
+	resp, err = r.target.do(ctx, http.MethodPut, "/"+bucket+"?cors", nil, doc)
+	if err != nil {
+		return err
+	}
+	if resp.status != http.StatusOK {
+		return fmt.Errorf("PutBucketCors: %d %s", resp.status, resp.body)
+	}
+	return nil
+}
+
+// readBack reads the configuration back with GetBucketCors and compares it
+// with the vector's expectation.
+func (r *runner) readBack(ctx context.Context, v *vectors.Vector, bucket string) []string {
+	resp, err := r.target.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	if resp.status != http.StatusOK {
+		return []string{fmt.Sprintf("GetBucketCors: %d %s", resp.status, resp.body)}
+	}
+	if ct := resp.header.Get("Content-Type"); ct != "application/xml" {
+		return []string{fmt.Sprintf("GetBucketCors Content-Type %q, want application/xml", ct)}
+	}
+	got, err := rule.Parse(resp.body)
+	if err != nil {
+		return []string{"GetBucketCors body does not parse: " + err.Error()}
+	}
+	if v.Kind == vectors.KindGetBucketCors && v.Expect.Status != nil && resp.status != *v.Expect.Status {
+		return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}
+	}
+	return v.CheckConfiguration(got)
+}
+
+// isJSON reports whether doc is one of the JSON forms of a configuration
+// rather than XML: its first character, after a byte order mark and white
+// space, is '{' or '['.
+func isJSON(doc string) bool {
+	doc = strings.TrimPrefix(doc, "\uFEFF")
+	doc = strings.TrimLeft(doc, " \t\r\n")
+	return strings.HasPrefix(doc, "{") || strings.HasPrefix(doc, "[")
+}

@@ -1,0 +1,100 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+)
+
+// Target is the S3 server the vectors are played against: an http.Handler
+// called in-process, or a server running at a base URL. Either way the
+// server must take path-style URLs and the S3 API calls the runner sets
+// each vector's bucket up with: CreateBucket (PUT /bucket) and
+// PutBucketCors (PUT /bucket?cors); GetBucketCors and DeleteBucketCors for
+// the vectors of those calls.
+type Target struct {
+	// Handler, when set, is called in-process for every request.
+	Handler http.Handler
+
+	// URL is the base URL of a running server, such as
+	// "http://127.0.0.1:9000", used when Handler is nil.
+	URL string
+
+	// Client sends the requests to URL; nil means http.DefaultClient.
+	Client *http.Client
+
+	// Sign, when set, signs every request but preflights before it is
+	// sent, as an S3 client would: for a server that authenticates
+	// requests. Preflights are never signed: browsers do not sign them.
+	Sign func(*http.Request) error
+
+	// Vectors holds the vector files to play, at its root; nil means the
+	// ones embedded in this package (see Corpus).
+	Vectors fs.FS
+}
+
+// inProcessBase is the URL of in-process requests.
+const inProcessBase = "http://s3.conformance.test"
+
+// response is an answer to one request.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// maxBody bounds what the runner reads of an answer.
+const maxBody = 1 << 20
+
+// do sends one request to the target.
+func (t *Target) do(ctx context.Context, method, path string, header http.Header, body []byte) (response, error) {
+	base := t.URL
+	if t.Handler != nil {
+		base = inProcessBase
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, rd)
+	if err != nil {
+		return response{}, err
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	if t.Sign != nil && method != http.MethodOptions {
+		if err := t.Sign(req); err != nil {
+			return response{}, errors.New("signing the request: " + err.Error())
+		}
+	}
+	if t.Handler != nil {
+		req.RemoteAddr = "192.0.2.1:1234"
+		rec := httptest.NewRecorder()
+		t.Handler.ServeHTTP(rec, req)
+		resp := rec.Result()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		return response{resp.StatusCode, resp.Header, b}, nil
+	}
+	client := t.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	// net/http moves "Connection: close" into resp.Close; put it back so
+	// that vectors can check it.
+	if resp.Close && resp.Header.Get("Connection") == "" {
+		resp.Header.Set("Connection", "close")
+	}
+	return response{resp.StatusCode, resp.Header, b}, err
+}
