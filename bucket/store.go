@@ -96,6 +96,17 @@ func (s *Store) Get(bucket string) *rule.Configuration {
 	return s.policy(bucket).Configuration()
 }
 
+// Policy returns the policy to evaluate requests to the bucket with (see
+// [cors.Policy.Evaluate]): [cors.MissingBucket] when the bucket does not
+// exist, nil when it has no configuration. It is for servers that do not
+// use net/http, which cannot use the Store as a [cors.Resolver].
+func (s *Store) Policy(bucket string) *cors.Policy {
+	if !s.exists(bucket) {
+		return cors.MissingBucket()
+	}
+	return s.policy(bucket)
+}
+
 // Delete removes the bucket's configuration, if any. A server calls it
 // after deleting a bucket, so that a bucket created later under the same
 // name starts without CORS, as on S3.
@@ -116,11 +127,8 @@ func (s *Store) policy(bucket string) *cors.Policy {
 // nil when it has no configuration or r addresses no bucket.
 func (s *Store) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) {
 	bucket, target, ok := s.locate(r)
-	switch {
-	case !ok:
+	if !ok {
 		return nil, target
-	case !s.exists(bucket):
-		return cors.MissingBucket(), target
 	}
-	return s.policy(bucket), target
+	return s.Policy(bucket), target
 }

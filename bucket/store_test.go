@@ -57,6 +57,9 @@ func TestResolve(t *testing.T) {
 		}
 		assert.Equal(t, tc.target, target, tc.path)
 	}
+	assert.NotNil(t, store.Policy("photos").Configuration())
+	assert.Nil(t, store.Policy("empty"))
+	assert.Same(t, cors.MissingBucket(), store.Policy("gone"))
 }
 
 // TestLocator checks a virtual-hosted-style server.
