@@ -27,15 +27,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
+	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -47,17 +46,9 @@ type Emulator struct {
 	s3      http.Handler // gofakes3
 	buckets http.Handler // the s3cors middleware around route
 
-	// policies maps a bucket name to its CORS configuration. It is
-	// copy-on-write: readers load the current map without locking, writers
-	// install a modified copy with compare-and-swap.
-	policies atomic.Pointer[map[string]*bucketCORS]
-}
-
-// bucketCORS is a bucket's CORS configuration: compiled for the middleware,
-// and encoded as GetBucketCors returns it.
-type bucketCORS struct {
-	policy *cors.Policy
-	xml    []byte
+	// store holds every bucket's CORS configuration, resolves the
+	// middleware's policies and serves the ?cors sub-resource.
+	store *bucket.Store
 }
 
 // Option configures an Emulator.
@@ -81,9 +72,8 @@ func New(opts ...Option) *Emulator {
 	}
 	e := &Emulator{backend: s3mem.New()}
 	e.s3 = gofakes3.New(e.backend).Server()
-	empty := map[string]*bucketCORS{}
-	e.policies.Store(&empty)
-	mw := cors.Middleware(e, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
+	e.store = bucket.NewStore(e.bucketExists)
+	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	e.buckets = mw(http.HandlerFunc(e.route))
 	return e
 }
@@ -96,7 +86,7 @@ func (e *Emulator) CreateBucket(name string) error {
 	if err := e.backend.CreateBucket(name); err != nil {
 		return err
 	}
-	e.storeCORS(name, nil)
+	e.store.Delete(name)
 	return nil
 }
 
@@ -120,47 +110,16 @@ func (e *Emulator) SetBucketCORS(bucket string, c *rule.Configuration) error {
 		return gofakes3.BucketNotFound(bucket)
 	}
 	if c == nil {
-		e.storeCORS(bucket, nil)
+		e.store.Delete(bucket)
 		return nil
 	}
-	p, err := cors.Compile(c)
-	if err != nil {
-		return err
-	}
-	xml, err := p.Configuration().Encode(rule.FormXML)
-	if err != nil {
-		return err // not reached: FormXML always encodes
-	}
-	e.storeCORS(bucket, &bucketCORS{policy: p, xml: xml})
-	return nil
+	return e.store.Put(bucket, c)
 }
 
 // BucketCORS returns a copy of the bucket's CORS configuration, or nil when
 // it has none.
 func (e *Emulator) BucketCORS(bucket string) *rule.Configuration {
-	if b := (*e.policies.Load())[bucket]; b != nil {
-		return b.policy.Configuration()
-	}
-	return nil
-}
-
-// ResolveCORS implements cors.Resolver over the emulator's buckets.
-func (e *Emulator) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) {
-	bucket, key := splitPath(r.URL.Path)
-	target := cors.TargetObject
-	if key == "" {
-		target = cors.TargetBucket
-	}
-	if bucket == "" {
-		return nil, cors.TargetBucket // not reached: ServeHTTP handles "/" itself
-	}
-	if !e.bucketExists(bucket) {
-		return cors.MissingBucket(), target
-	}
-	if b := (*e.policies.Load())[bucket]; b != nil {
-		return b.policy, target
-	}
-	return nil, target
+	return e.store.Get(bucket)
 }
 
 // ServeHTTP serves one S3 request.
@@ -217,7 +176,7 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 	bucket, key := splitPath(r.URL.Path)
 	// The SDKs send "?cors=", browsers and curl "?cors": only the key counts.
 	if key == "" && r.URL.Query().Has("cors") {
-		e.serveCORSAPI(w, r, bucket)
+		e.store.ServeHTTP(w, r) // PutBucketCors, GetBucketCors, DeleteBucketCors
 		return
 	}
 	e.serveBackend(w, r, bucket)
@@ -231,32 +190,13 @@ func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket s
 	// gofakes3 deletes a bucket on DELETE /bucket (also with sub-resources
 	// it does not know); the bucket's CORS configuration goes with it.
 	if r.Method == http.MethodDelete && bucket != "" && !e.bucketExists(bucket) {
-		e.storeCORS(bucket, nil)
+		e.store.Delete(bucket)
 	}
 }
 
 func (e *Emulator) bucketExists(name string) bool {
 	ok, err := e.backend.BucketExists(name)
 	return err == nil && ok
-}
-
-// storeCORS sets (b != nil) or deletes (b == nil) the bucket's configuration.
-func (e *Emulator) storeCORS(bucket string, b *bucketCORS) {
-	for {
-		old := e.policies.Load()
-		if _, ok := (*old)[bucket]; !ok && b == nil {
-			return
-		}
-		next := maps.Clone(*old)
-		if b == nil {
-			delete(next, bucket)
-		} else {
-			next[bucket] = b
-		}
-		if e.policies.CompareAndSwap(old, &next) {
-			return
-		}
-	}
 }
 
 // splitPath splits a path-style URL path into bucket and key.
