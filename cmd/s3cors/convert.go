@@ -33,19 +33,17 @@ func runConvert(e *env, args []string) int {
 	}
 	form := formNames[to.value]
 
-	doc, err := readInput(e, pos[0])
+	doc, err := readConfig(e, pos[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "convert: cannot read %s: %v: check the path and permissions\n", displayName(pos[0]), unwrapPathError(err))
-		return exitUsage
+		return readFailed(e, "convert", "", pos[0], err)
 	}
-	c, err := rule.Parse(doc)
+	c, err := parseConfig(doc)
 	if err != nil {
 		return refusedConfig(e, "convert", pos[0], err)
 	}
 	out, err := c.Encode(form)
 	if err != nil { // unreachable: --to only takes the names of formNames
-		fmt.Fprintf(e.stderr, "convert: %v\n", err)
-		return exitUsage
+		return usageError(e, "convert", fmt.Sprintf("cannot write the configuration as %s", to.value), "pass --to xml, --to json or --to console")
 	}
 	if e.terminal && !bytes.HasSuffix(out, []byte("\n")) {
 		out = append(out, '\n') // keep the shell prompt off the last line

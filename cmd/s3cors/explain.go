@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,15 +72,18 @@ func runExplain(e *env, args []string) int {
 	req := &cors.Request{Target: cors.TargetObject}
 	haveOrigin := false
 	if set["request"] {
-		data, err := readInput(e, *rawFile)
+		data, err := readLimited(e, *rawFile, maxRequestSize+1)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "explain: cannot read the request %s: %v: check the path\n", displayName(*rawFile), unwrapPathError(err))
-			return exitUsage
+			return readFailed(e, "explain", "the request", *rawFile, err)
+		}
+		if len(data) > maxRequestSize {
+			return usageError(e, "explain", fmt.Sprintf("the request in %s is larger than 1 MiB, the most s3cors reads", displayName(*rawFile)),
+				`give only the request's head; with curl, leave out the response body with -o /dev/null, as in "curl -sv -o /dev/null URL 2>&1"`)
 		}
 		raw, err := parseRawRequest(data)
 		if err != nil {
 			return usageError(e, "explain", fmt.Sprintf("cannot read the request in %s: %v", displayName(*rawFile), err),
-				`paste it as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ...") or as "Name: value" header lines`)
+				`expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ...") or as browser developer tools show it ("Name: value" header lines), saved as UTF-8 text`)
 		}
 		req.Method = raw.Method
 		req.Origin, haveOrigin = raw.Origin, true // a raw request without Origin is a request without Origin
@@ -122,12 +124,11 @@ func runExplain(e *env, args []string) int {
 		return usageError(e, "explain", "--method is empty", "pass a method such as --method GET, or leave the flag out")
 	}
 
-	doc, err := readInput(e, pos[0])
+	doc, err := readConfig(e, pos[0])
 	if err != nil {
-		fmt.Fprintf(e.stderr, "explain: cannot read %s: %v: check the path and permissions\n", displayName(pos[0]), unwrapPathError(err))
-		return exitUsage
+		return readFailed(e, "explain", "", pos[0], err)
 	}
-	c, err := rule.Parse(doc)
+	c, err := parseConfig(doc)
 	if err != nil {
 		return refusedConfig(e, "explain", pos[0], err)
 	}
@@ -138,8 +139,7 @@ func runExplain(e *env, args []string) int {
 
 	x := explainRequest(p, c, req)
 	if format.value == "json" {
-		b, _ := json.MarshalIndent(x, "", "  ")
-		e.stdout.Write(append(b, '\n'))
+		writeJSON(e.stdout, x)
 		return exitOK
 	}
 	writeExplainText(e, x)
@@ -159,8 +159,8 @@ func refusedConfig(e *env, cmd, name string, err error) int {
 		case re.Rule >= 0:
 			fmt.Fprintf(e.stderr, "  rule %d\n", re.Rule)
 		}
-	} else {
-		fmt.Fprintf(e.stderr, "%s: S3 would refuse the configuration in %s: %v\n", cmd, displayName(name), err)
+	} else { // unreachable: rule.Parse and cors.Compile report *rule.Error
+		fmt.Fprintf(e.stderr, "%s: S3 would refuse the configuration in %s\n", cmd, displayName(name))
 	}
 	fmt.Fprintf(e.stderr, "  fix it first; 's3cors lint %s' lists every problem\n", name)
 	return exitFindings

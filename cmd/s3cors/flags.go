@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"strconv"
 	"strings"
 )
 
@@ -49,7 +49,7 @@ func flagError(e *env, cmd string, err error) int {
 	}
 	msg := err.Error()
 	// The flag package writes "-name"; the documentation uses "--name".
-	msg = strings.NewReplacer("defined: -", "defined: --", "for flag -", "for flag --", "argument: -", "argument: --").Replace(msg)
+	msg = strings.NewReplacer("defined: -", "defined: --", "for flag -", "for flag --", "argument: -", "argument: --", "for -", "for --").Replace(msg)
 	fmt.Fprintf(e.stderr, "%s: %s: run 's3cors help %s' for the flags it accepts\n", cmd, msg, cmd)
 	return exitUsage
 }
@@ -96,18 +96,27 @@ func setFlags(fs *flag.FlagSet) map[string]bool {
 	return set
 }
 
-// readInput reads the named file, or standard input for "-".
-func readInput(e *env, name string) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(e.stdin)
-	}
-	return os.ReadFile(e.path(name))
-}
-
 // displayName is how messages name an input file.
 func displayName(name string) string {
 	if name == "-" {
 		return "<stdin>"
 	}
 	return name
+}
+
+// boolFlag is a flag that is on when given alone, as --cache-safe, and
+// accepts =true or =false, with an error that says so.
+type boolFlag bool
+
+func (b *boolFlag) String() string { return strconv.FormatBool(bool(*b)) }
+
+func (b *boolFlag) IsBoolFlag() bool { return true }
+
+func (b *boolFlag) Set(v string) error {
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false: give the flag alone to turn it on", v)
+	}
+	*b = boolFlag(on)
+	return nil
 }

@@ -21,7 +21,10 @@ Commands:
 
 A configuration may be written as the PutBucketCors XML body, the AWS CLI
 JSON ({"CORSRules": [...]}) or the S3 console JSON (a bare array of rules);
-every command reads all three. A file name of - means standard input.
+every command reads all three. A file name of - means standard input, which
+a command reads once. s3cors reads at most 64 KiB of a configuration, the
+most S3 accepts: a larger one gets S3's answer, MaxMessageLengthExceeded,
+without the rest being read.
 
 Examples:
   s3cors lint cors.json
@@ -69,17 +72,24 @@ Flags:
                        (default), warning or info; S3's refusals count as
                        errors
 
+A configuration larger than 64 KiB, the most S3 accepts, is refused as S3
+refuses it (MaxMessageLengthExceeded, "Your request was too big.") after
+reading only that much. Standard input (-) may be given once.
+
 Exit status: 0 when nothing reaches --fail-on, 1 when something does, 2 for a
 usage error or a file that cannot be read (the other files are still linted).
 
 JSON output is one array with an object per file, in argument order:
   [{"file": "cors.json",
     "s3": {"accepted": false,
-           "errors": [{"code": "...", "message": "...", "rule": 0, "value": "..."}]},
+           "errors": [{"code": "...", "message": "...", "rule": 0,
+                       "value": "...", "detail": "..."}]},
     "findings": [{"id": "S3C104", "severity": "error", "rule": 0,
                   "value": "...", "message": "...", "fix": "..."}]}]
-"rule" is the zero-based rule index, or null when the item concerns the whole
-document; "value" is the value at fault, or null.
+"code" and "message" are S3's, byte for byte; "detail" says in plain words
+what is wrong and how to fix it. "rule" is the zero-based rule index, or null
+when the item concerns the whole document; "value" is the value at fault, or
+null. Characters such as <, > and & are written as they are, not escaped.
 
 Findings (IDs are stable; S3C1xx origins, S3C2xx headers, S3C3xx rule
 order, S3C4xx methods and exposed headers, S3C5xx MaxAgeSeconds):
@@ -127,8 +137,9 @@ Flags:
                            as "curl -v" prints it ("> OPTIONS /key HTTP/1.1",
                            "> Origin: ...") or as browser developer tools
                            show request headers ("Name: value" lines,
-                           optionally after a request line); flags override
-                           what it says
+                           optionally after a request line), as UTF-8
+                           text of at most 1 MiB; flags override what it
+                           says
   --format text|json       output for people (default), or JSON
 
 With --request, the target comes from the request line's path, with the query
@@ -138,6 +149,15 @@ address or localhost, the first path segment is the bucket name, so
 "/bucket" and "/bucket/" are the bucket and "/bucket/key" an object. With any
 other Host (virtual-hosted style, such as bucket.s3.amazonaws.com, or a
 custom domain) or none, every path other than "/" is an object.
+
+The request must hold a request line or one of the headers explain reads
+(Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Host,
+:method, :path, :authority); binary data and text that is not UTF-8 are
+refused. A request larger than 1 MiB is refused after reading that much: a
+request's head is far smaller (Go's HTTP server, for one, accepts no more
+than 1 MiB), and the limit leaves room for the response lines "curl -v"
+prints after it, though not for a large response body: keep that out with
+curl's -o /dev/null.
 
 JSON output:
   {"kind": "preflight" or "actual",
@@ -149,7 +169,8 @@ JSON output:
    "rules": [{"index": 0, "id": "..." or null, "matched": true,
               "reason": "..."}]}
 "matched" tells whether the rule on its own allows the request;
-"matched_rule" is the first such rule, the one S3 applies.
+"matched_rule" is the first such rule, the one S3 applies. Characters such
+as <, > and & are written as they are, not escaped.
 
 Exit status: 0 when the answer was printed, whatever it is; 1 when S3 would
 refuse the configuration (its error is printed); 2 for a usage error or a file
@@ -192,6 +213,11 @@ answers them, and other responses get S3's CORS headers. "/" is the bucket,
 every other path an object. One line per request goes to standard error, with
 the method, path, status and the CORS verdict (the rule that matched, refused,
 or no Origin). Stop it with Ctrl-C.
+
+It closes connections that stall, so that none is held forever: a client
+must send a request's head within 10 seconds and the whole request within
+30; a response must be written within 30 seconds; a keep-alive connection
+idle for 60 seconds is closed (browsers open a new one when needed).
 
 Flags:
   --config FILE    the CORS configuration (required)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,6 +34,10 @@ type s3Error struct {
 	Message string  `json:"message"`
 	Rule    *int    `json:"rule"`
 	Value   *string `json:"value"`
+	// Detail says in plain words what is wrong and how to fix it, such as
+	// `unknown key "AllowedOrigin" in rule 0; ... did you mean
+	// "AllowedOrigins"?`.
+	Detail string `json:"detail"`
 }
 
 // jsonFinding is a finding in the JSON output.
@@ -57,7 +60,7 @@ func intPtr(i int) *int {
 // lintDocument judges doc, read from the named file.
 func lintDocument(name string, doc []byte) *lintReport {
 	rep := &lintReport{File: name, S3: s3Verdict{Errors: []s3Error{}}, Findings: []jsonFinding{}}
-	c, err := rule.Decode(doc)
+	c, err := decodeConfig(doc)
 	if err != nil {
 		var re *rule.Error
 		if !errors.As(err, &re) {
@@ -71,7 +74,7 @@ func lintDocument(name string, doc []byte) *lintReport {
 	}
 	rep.S3.Accepted = len(rep.problems) == 0
 	for _, p := range rep.problems {
-		e := s3Error{Code: p.Code, Message: p.Message, Rule: intPtr(p.Rule)}
+		e := s3Error{Code: p.Code, Message: p.Message, Rule: intPtr(p.Rule), Detail: p.Detail}
 		if hasValue(p) {
 			e.Value = strPtr(p.Value)
 		}
@@ -123,15 +126,17 @@ func runLint(e *env, args []string) int {
 	if len(files) == 0 {
 		return usageError(e, "lint", "no configuration file given", "pass one or more files, such as 's3cors lint cors.json', or - for standard input")
 	}
+	if code := stdinTwice(e, "lint", files); code != 0 {
+		return code
+	}
 	threshold, _ := parseSeverity(failOn.value)
 
 	code := exitOK
 	var reports []*lintReport
 	for _, name := range files {
-		doc, err := readInput(e, name)
+		doc, err := readConfig(e, name)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "lint: cannot read %s: %v: check the path and permissions\n", displayName(name), unwrapPathError(err))
-			code = exitUsage
+			code = readFailed(e, "lint", "", name, err)
 			continue
 		}
 		rep := lintDocument(displayName(name), doc)
@@ -146,8 +151,7 @@ func runLint(e *env, args []string) int {
 		if out == nil {
 			out = []*lintReport{}
 		}
-		b, _ := json.MarshalIndent(out, "", "  ")
-		e.stdout.Write(append(b, '\n'))
+		writeJSON(e.stdout, out)
 	} else {
 		for i, rep := range reports {
 			if i > 0 {

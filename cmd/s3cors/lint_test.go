@@ -21,6 +21,7 @@ type lintJSON struct {
 			Message string  `json:"message"`
 			Rule    *int    `json:"rule"`
 			Value   *string `json:"value"`
+			Detail  string  `json:"detail"`
 		} `json:"errors"`
 	} `json:"s3"`
 	Findings []struct {
@@ -209,7 +210,7 @@ func TestLintJSONKeys(t *testing.T) {
 	s3 := raw[0]["s3"].(map[string]any)
 	assert.Equal(t, []string{"accepted", "errors"}, keys(s3), "s3 keys")
 	e := s3["errors"].([]any)[0].(map[string]any)
-	assert.Equal(t, []string{"code", "message", "rule", "value"}, keys(e), "error keys")
+	assert.Equal(t, []string{"code", "detail", "message", "rule", "value"}, keys(e), "error keys")
 	if e["rule"] != nil {
 		t.Errorf("document-level error has rule %v, want null", e["rule"])
 	}

@@ -12,9 +12,12 @@
 //	s3cors help [COMMAND]
 //	s3cors version
 //
-// FILE may be "-" for standard input. Every command accepts the three forms
-// of a configuration: the PutBucketCors XML body, the AWS CLI JSON
+// FILE may be "-" for standard input, once. Every command accepts the three
+// forms of a configuration: the PutBucketCors XML body, the AWS CLI JSON
 // ({"CORSRules": [...]}) and the S3 console JSON (a bare array of rules).
+// No input is read whole whatever its size: a configuration is read up to
+// S3's limit of 64 KiB (a larger one gets S3's MaxMessageLengthExceeded),
+// and a request given to explain --request up to 1 MiB.
 //
 // Exit codes:
 //

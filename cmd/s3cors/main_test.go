@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,8 +59,14 @@ type result struct {
 // not a terminal.
 func s3cors(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return s3corsReader(t, strings.NewReader(stdin), args...)
+}
+
+// s3corsReader is s3cors with standard input read from stdin.
+func s3corsReader(t *testing.T, stdin io.Reader, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, dir: "testdata"}
+	e := &env{stdin: stdin, stdout: &out, stderr: &errOut, dir: "testdata"}
 	code := run(e, args)
 	return result{out.String(), errOut.String(), code}
 }

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/s3cors/s3cors/cors"
 )
@@ -28,15 +29,26 @@ type rawRequest struct {
 // browser developer tools list request headers ("Name: value" lines,
 // HTTP/2 pseudo-headers such as ":method", or a name on one line and its
 // value on the next). A request line such as "OPTIONS /key HTTP/1.1" is
-// optional.
+// optional, but there must be one or a field that explain reads (see
+// knownField): binary data, text that is not UTF-8 and text without either
+// are refused. The caller bounds the size of data (maxRequestSize); lines
+// may be of any length within it.
 func parseRawRequest(data []byte) (*rawRequest, error) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return nil, fmt.Errorf("it holds a NUL byte (at byte %d), so it is binary data or text saved as UTF-16, not a request", i)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("it is not UTF-8 text, so it is binary data or text in another encoding, not a request")
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // a byte order mark, as some editors write
+
 	req := &rawRequest{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	var lines []string
 	curl := bytes.Contains(data, []byte("\n> ")) || bytes.HasPrefix(data, []byte("> "))
-	for sc.Scan() {
-		line := strings.TrimRight(sc.Text(), "\r")
+	for rest := string(data); rest != ""; {
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
+		line = strings.TrimRight(line, "\r")
 		switch {
 		case strings.HasPrefix(line, "> "):
 			line = line[2:]
@@ -53,19 +65,18 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 		}
 		lines = append(lines, line)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
 	if len(lines) == 0 {
-		return nil, fmt.Errorf("it holds no request line or header")
+		return nil, errNoRequest
 	}
 
 	fields := 0
+	known := false // a request line or a field that knownField names
 	for i := 0; i < len(lines); i++ {
 		line := lines[i]
 		if req.Method == "" && fields == 0 && isRequestLine(line) {
 			parts := strings.Fields(line)
 			req.Method, req.Path = parts[0], parts[1]
+			known = true
 			continue
 		}
 		name, value, ok := splitField(line)
@@ -81,6 +92,9 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 			}
 		}
 		fields++
+		if knownField(name) {
+			known = true
+		}
 		switch strings.ToLower(name) {
 		case ":method":
 			req.Method = value
@@ -102,10 +116,23 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 			req.RequestHeaders = append(req.RequestHeaders, value)
 		}
 	}
-	if req.Method == "" && fields == 0 {
-		return nil, fmt.Errorf("it holds no request line or header")
+	if !known {
+		return nil, errNoRequest
 	}
 	return req, nil
+}
+
+// errNoRequest says that a text holds nothing explain reads.
+var errNoRequest = errors.New(`it holds no request line (such as "OPTIONS /key HTTP/1.1") and none of the headers explain reads (Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Host, :method, :path, :authority)`)
+
+// knownField reports whether explain reads the field name: every request
+// has a request line or one of them (Host, or :authority in HTTP/2).
+func knownField(name string) bool {
+	switch strings.ToLower(name) {
+	case ":method", ":path", ":authority", "host", "origin", "access-control-request-method", "access-control-request-headers":
+		return true
+	}
+	return false
 }
 
 // isRequestLine reports whether line looks like "METHOD target HTTP/x".

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -54,5 +55,38 @@ func TestParseRawRequest(t *testing.T) {
 	}
 	if _, err := parseRawRequest([]byte("just some words\n")); err == nil {
 		t.Error("input without a field accepted")
+	}
+}
+
+// TestParseRawRequestRefuses checks what is not a request: binary data,
+// text that is not UTF-8, and text with nothing explain reads.
+func TestParseRawRequestRefuses(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"Origin: https://a.test\x00\n",
+		"\x00\x01\x02",
+		"Origin: https://a.test\nX: \xff\xfe\n",
+		"Accept: */*\nUser-Agent: curl/8.5.0\n",
+		"Note: hello\n",
+		"> \n< HTTP/1.1 200 OK\n",
+	} {
+		if r, err := parseRawRequest([]byte(in)); err == nil {
+			t.Errorf("%q accepted as %+v", in, r)
+		}
+	}
+}
+
+// TestParseRawRequestLongLine checks that a line has no limit of its own
+// (the caller bounds the whole request), and that a byte order mark is
+// skipped.
+func TestParseRawRequestLongLine(t *testing.T) {
+	t.Parallel()
+	in := "\uFEFFOPTIONS /k HTTP/1.1\r\nX-Long: " + strings.Repeat("a", 2<<20) + "\r\nOrigin: https://a.test\r\n"
+	got, err := parseRawRequest([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "OPTIONS" || got.Origin != "https://a.test" {
+		t.Errorf("got %+v", got)
 	}
 }

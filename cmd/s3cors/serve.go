@@ -17,12 +17,65 @@ import (
 	"github.com/s3cors/s3cors/rule"
 )
 
+// The timeouts of serve's HTTP server, so that a stalled or idle client
+// does not hold a connection (and its goroutine) forever.
+const (
+	// serveReadHeaderTimeout bounds the time a client takes to send a
+	// request's head: browsers and curl send it at once.
+	serveReadHeaderTimeout = 10 * time.Second
+	// serveReadTimeout bounds the time a client takes to send a whole
+	// request, body included: the server is read-only, so bodies are
+	// small or refused.
+	serveReadTimeout = 30 * time.Second
+	// serveWriteTimeout bounds the time from the end of a request's head to
+	// the end of its response: ample for files served to a local browser.
+	serveWriteTimeout = 30 * time.Second
+	// serveIdleTimeout is how long a keep-alive connection may wait for its
+	// next request; a browser whose connection was closed opens a new one.
+	serveIdleTimeout = 60 * time.Second
+	// serveShutdownTimeout is how long requests in progress may finish
+	// after Ctrl-C.
+	serveShutdownTimeout = 5 * time.Second
+)
+
+// serveTimeouts are the timeouts of serve's http.Server.
+type serveTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// serveOptions are what runServe fixes and tests change.
+type serveOptions struct {
+	timeouts serveTimeouts
+	// stop returns a context that is done when the server must stop, and
+	// its release; serve calls it once it listens.
+	stop func() (context.Context, context.CancelFunc)
+	// listening, when not nil, is called with the address once the server
+	// listens.
+	listening func(net.Addr)
+}
+
 func runServe(e *env, args []string) int {
+	return serve(e, args, serveOptions{
+		timeouts: serveTimeouts{
+			readHeader: serveReadHeaderTimeout,
+			read:       serveReadTimeout,
+			write:      serveWriteTimeout,
+			idle:       serveIdleTimeout,
+		},
+		stop: func() (context.Context, context.CancelFunc) {
+			return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		},
+	})
+}
+
+// serve runs the serve command with args until opts.stop's context is done.
+func serve(e *env, args []string, opts serveOptions) int {
 	flags := newFlagSet("serve")
 	config := flags.String("config", "", "")
 	dir := flags.String("dir", "", "")
 	addr := flags.String("addr", "127.0.0.1:8080", "")
-	cacheSafe := flags.Bool("cache-safe", false, "")
+	var cacheSafe boolFlag
+	flags.Var(&cacheSafe, "cache-safe", "")
 	pos, err := parseArgs(flags, args)
 	if err != nil {
 		return flagError(e, "serve", err)
@@ -38,12 +91,11 @@ func runServe(e *env, args []string) int {
 	if fi, err := os.Stat(e.path(*dir)); err != nil || !fi.IsDir() {
 		return usageError(e, "serve", fmt.Sprintf("%s is not a folder", *dir), "pass an existing folder to --dir")
 	}
-	doc, err := readInput(e, *config)
+	doc, err := readConfig(e, *config)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "serve: cannot read %s: %v: check the path and permissions\n", displayName(*config), unwrapPathError(err))
-		return exitUsage
+		return readFailed(e, "serve", "", *config, err)
 	}
-	c, err := rule.Parse(doc)
+	c, err := parseConfig(doc)
 	if err != nil {
 		return refusedConfig(e, "serve", *config, err)
 	}
@@ -52,36 +104,46 @@ func runServe(e *env, args []string) int {
 		return refusedConfig(e, "serve", *config, err)
 	}
 
-	var opts []cors.Option
-	if *cacheSafe {
-		opts = append(opts, cors.WithCacheSafeVary())
+	var corsOpts []cors.Option
+	if cacheSafe {
+		corsOpts = append(corsOpts, cors.WithCacheSafeVary())
 	}
 	files := http.FileServer(http.Dir(e.path(*dir)))
-	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, opts...)(readOnly(files)))
+	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, corsOpts...)(readOnly(files)))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usageError(e, "serve", fmt.Sprintf("cannot listen on %s: %v", *addr, unwrapOpError(err)), "pick another address with --addr, such as --addr 127.0.0.1:0 for any free port")
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: opts.timeouts.readHeader,
+		ReadTimeout:       opts.timeouts.read,
+		WriteTimeout:      opts.timeouts.write,
+		IdleTimeout:       opts.timeouts.idle,
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := opts.stop()
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stdout, "s3cors: serving %s with the CORS configuration %s at http://%s/ (Ctrl-C to stop)\n", *dir, *config, ln.Addr())
+	if opts.listening != nil {
+		opts.listening(ln.Addr())
+	}
 
 	select {
 	case err := <-done:
-		fmt.Fprintf(e.stderr, "serve: %v\n", err)
+		fmt.Fprintf(e.stderr, "serve: stopped accepting connections on %s: %v: start s3cors serve again\n", ln.Addr(), unwrapOpError(err))
 		return exitUsage
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(e.stderr, "s3cors: shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(e.stderr, "serve: %v\n", err)
+		fmt.Fprintf(e.stderr, "serve: requests still in progress after %v were cut off\n", serveShutdownTimeout)
+		srv.Close()
 	}
 	return exitOK
 }
