@@ -3,10 +3,13 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary]
+//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
 //
-// Requests use path-style URLs (http://127.0.0.1:9000/bucket/key) and need
-// no credentials. For example, with the AWS CLI:
+// Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
+// -auth they need no credentials. With -auth, every request except a
+// preflight must be signed with AWS Signature Version 4 (Authorization
+// header or presigned URL) with one of the given keys, for -region, as on
+// S3. For example, with the AWS CLI:
 //
 //	aws --endpoint-url http://127.0.0.1:9000 s3api create-bucket --bucket demo
 //	aws --endpoint-url http://127.0.0.1:9000 s3api put-bucket-cors --bucket demo \
@@ -28,6 +31,7 @@ import (
 
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
+	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
 )
 
 type listFlag []string
@@ -38,13 +42,26 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
-	var buckets listFlag
+	region := flag.String("region", sigv4.DefaultRegion, "the region requests must be signed for (with -auth)")
+	var buckets, keys listFlag
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
+	flag.Var(&keys, "auth", "require AWS Signature Version 4 with this `ACCESS_KEY:SECRET` on every request but preflights (repeatable; default: no authentication)")
 	flag.Parse()
 
 	var opts []emulator.Option
 	if *cacheSafe {
 		opts = append(opts, emulator.WithCORSOptions(cors.WithCacheSafeVary()))
+	}
+	if len(keys) > 0 {
+		v := &sigv4.Verifier{Secrets: map[string]string{}, Region: *region}
+		for _, k := range keys {
+			id, secret, ok := strings.Cut(k, ":")
+			if !ok || id == "" || secret == "" {
+				log.Fatalf("-auth %q: want ACCESS_KEY:SECRET", k)
+			}
+			v.Secrets[id] = secret
+		}
+		opts = append(opts, emulator.WithAuth(v))
 	}
 	e := emulator.New(opts...)
 	for _, b := range buckets {
@@ -58,6 +75,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("S3 emulator listening on http://%s (path-style: http://%s/BUCKET/KEY)\n", ln.Addr(), ln.Addr())
+	if len(keys) > 0 {
+		fmt.Printf("requests must be signed (AWS Signature Version 4, region %s); preflights are not authenticated\n", *region)
+	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, err)

@@ -1,10 +1,12 @@
 package main_test
 
 // End-to-end test in headless Chromium: the demo pages of package site run
-// in a real browser against the S3 emulator, and the test reads back what
-// the page itself observed (window.results), what the browser reported over
-// the DevTools protocol (CORS errors, requests served from its cache) and
-// what the assets server received (an outermost recorder).
+// in a real browser against the S3 emulator, with authentication on (every
+// request but a preflight must carry a valid AWS Signature Version 4), and
+// the test reads back what the page itself observed (window.results), what
+// the browser reported over the DevTools protocol (CORS errors, requests
+// served from its cache) and what the assets server received (an outermost
+// recorder).
 //
 // Chromium is found at $CORS_E2E_CHROME, /usr/lib/chromium/chromium,
 // /usr/bin/chromium or on $PATH. Without it the tests skip, unless
@@ -300,6 +302,11 @@ func newScenario(t *testing.T, opts ...emulator.Option) *scenario {
 	assetsSrv := httptest.NewServer(sc.rec)
 	sc.assets = assetsSrv.URL
 	sc.bucket = sc.assets + "/" + site.Bucket
+	// The bucket is private: an unsigned request is refused.
+	if resp, err := http.Head(sc.bucket + "/" + site.DataKey); err != nil || resp.StatusCode != http.StatusForbidden {
+		assetsSrv.Close()
+		t.Fatalf("unsigned HEAD %s: %v %v, want 403 (authentication on)", site.DataKey, resp, err)
+	}
 	sc.client = site.NewClient(sc.assets)
 	web := site.NewWebsite(sc.assets)
 	siteSrv.Config.Handler, otherSrv.Config.Handler = web, web
@@ -338,6 +345,7 @@ type demoResults struct {
 	Get       fetchResult `json:"get"`
 	Put       fetchResult `json:"put"`
 	Presigned fetchResult `json:"presigned"`
+	Tampered  fetchResult `json:"tampered"`
 }
 
 type cacheResults struct {
@@ -376,6 +384,8 @@ func nonce(t *testing.T, ctx context.Context) string {
 
 const redPixel = "readable rgba(255,0,0,255)"
 
+const signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+
 // TestBrowserCORS opens the demo page from the origin the bucket allows and
 // from one it does not, each time with fresh servers.
 func TestBrowserCORS(t *testing.T) {
@@ -404,10 +414,16 @@ func TestBrowserCORS(t *testing.T) {
 		if !res.Presigned.OK || res.Presigned.Status != 200 || res.Presigned.ETag == "" {
 			t.Errorf("presigned PUT: %+v, want 200 with a readable ETag", res.Presigned)
 		}
+		// The tampered signature: refused, and the page can read why.
+		if res.Tampered.OK || res.Tampered.Status != 403 ||
+			!strings.Contains(res.Tampered.Body, "<Code>SignatureDoesNotMatch</Code><Message>"+signatureMismatch+"</Message>") {
+			t.Errorf("PUT with a tampered signature: %+v, want a readable 403 SignatureDoesNotMatch", res.Tampered)
+		}
 
 		// The uploads landed: read them back through the SDK.
 		putKey := site.UploadPrefix + "put-" + n + ".txt"
 		presignedKey := site.UploadPrefix + "presigned-" + n + ".txt"
+		tamperedKey := site.UploadPrefix + "tampered-" + n + ".txt"
 		if body, meta := getObject(t, sc.client, putKey); body != "uploaded by fetch" || meta["color"] != "blue" {
 			t.Errorf("%s: %q, metadata %v", putKey, body, meta)
 		}
@@ -432,6 +448,9 @@ func TestBrowserCORS(t *testing.T) {
 		}
 		if puts := sc.rec.find(http.MethodPut, putPath); len(puts) != 1 || puts[0].Header.Get("X-Amz-Meta-Color") != "blue" {
 			t.Errorf("PUT %s received %d times (%v)", putPath, len(puts), puts)
+		} else if q, _ := url.ParseQuery(puts[0].Query); q.Get("X-Amz-SignedHeaders") != "content-type;host;x-amz-meta-color" || puts[0].Status != 200 {
+			t.Errorf("PUT %s: signed headers %q, status %d; want content-type;host;x-amz-meta-color, 200",
+				putPath, q.Get("X-Amz-SignedHeaders"), puts[0].Status)
 		}
 
 		presignedPath := "/" + site.Bucket + "/" + presignedKey
@@ -449,12 +468,33 @@ func TestBrowserCORS(t *testing.T) {
 		if !strings.Contains(pre[0].Query, "X-Amz-Signature=") {
 			t.Errorf("preflight of the presigned PUT without the presigned query: %q", pre[0].Query)
 		}
-		if puts := sc.rec.find(http.MethodPut, presignedPath); len(puts) != 1 {
-			t.Errorf("PUT %s received %d times, want 1", presignedPath, len(puts))
+		puts := sc.rec.find(http.MethodPut, presignedPath)
+		if len(puts) != 1 || puts[0].Status != 200 || !strings.Contains(puts[0].Query, "X-Amz-Signature=") {
+			t.Errorf("PUT %s received %v, want once, presigned, answered 200", presignedPath, puts)
+		}
+
+		// The tampered URL: its preflight, which carries the wrong
+		// signature in its URL, was answered 200 since preflights are not
+		// authenticated; the PUT was refused by the signature check, with
+		// the bucket's CORS headers on the error.
+		tamperedPath := "/" + site.Bucket + "/" + tamperedKey
+		pre = sc.rec.find(http.MethodOptions, tamperedPath)
+		if len(pre) != 1 || pre[0].Status != 200 || pre[0].RespHeader.Get("Access-Control-Allow-Origin") != sc.site {
+			t.Errorf("OPTIONS %s: %v, want once, answered 200 with Access-Control-Allow-Origin", tamperedPath, pre)
+		}
+		puts = sc.rec.find(http.MethodPut, tamperedPath)
+		if len(puts) != 1 || puts[0].Status != http.StatusForbidden || puts[0].RespHeader.Get("Access-Control-Allow-Origin") != sc.site ||
+			puts[0].RespHeader.Get("Access-Control-Expose-Headers") != "ETag" {
+			t.Errorf("PUT %s: %v, want once, answered 403 with the bucket's CORS headers", tamperedPath, puts)
+		} else if q, _ := url.ParseQuery(puts[0].Query); len(pre) == 1 && q.Get("X-Amz-Signature") == "" {
+			t.Errorf("PUT %s without a signature: %q", tamperedPath, puts[0].Query)
+		}
+		if _, err := sc.client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(site.Bucket), Key: aws.String(tamperedKey)}); err == nil {
+			t.Errorf("%s exists: the tampered upload landed", tamperedKey)
 		}
 
 		// And the browser reported no CORS error.
-		for _, p := range []string{site.ImageKey, site.DataKey, putKey, presignedKey} {
+		for _, p := range []string{site.ImageKey, site.DataKey, putKey, presignedKey, tamperedKey} {
 			if e := b.events.corsErrorOf(sc.bucket + "/" + p); e != "" {
 				t.Errorf("%s: CORS error %s", p, e)
 			}
@@ -473,7 +513,7 @@ func TestBrowserCORS(t *testing.T) {
 		if !res.ImgPlain.Loaded || res.ImgPlain.Canvas != "SecurityError" {
 			t.Errorf("plain image: %+v, want loaded with a tainted canvas", res.ImgPlain)
 		}
-		for name, r := range map[string]fetchResult{"GET": res.Get, "PUT": res.Put, "presigned PUT": res.Presigned} {
+		for name, r := range map[string]fetchResult{"GET": res.Get, "PUT": res.Put, "presigned PUT": res.Presigned, "tampered PUT": res.Tampered} {
 			if r.OK || !strings.Contains(r.Error, "Failed to fetch") {
 				t.Errorf("%s: %+v, want it blocked (TypeError: Failed to fetch)", name, r)
 			}
@@ -481,12 +521,13 @@ func TestBrowserCORS(t *testing.T) {
 
 		putKey := site.UploadPrefix + "put-" + n + ".txt"
 		presignedKey := site.UploadPrefix + "presigned-" + n + ".txt"
+		tamperedKey := site.UploadPrefix + "tampered-" + n + ".txt"
 		// The simple GET reached the server: the browser only hid the answer.
 		if gets := sc.rec.find(http.MethodGet, "/"+site.Bucket+"/"+site.DataKey); len(gets) != 1 || gets[0].Header.Get("Origin") != sc.other {
 			t.Errorf("GET %s received %v, want once with Origin %s", site.DataKey, gets, sc.other)
 		}
 		// The preflighted requests did not: the preflight was refused.
-		for _, key := range []string{putKey, presignedKey} {
+		for _, key := range []string{putKey, presignedKey, tamperedKey} {
 			p := "/" + site.Bucket + "/" + key
 			pre := sc.rec.find(http.MethodOptions, p)
 			if len(pre) != 1 {
@@ -513,6 +554,7 @@ func TestBrowserCORS(t *testing.T) {
 			site.DataKey:  "MissingAllowOriginHeader",
 			putKey:        "PreflightMissingAllowOriginHeader",
 			presignedKey:  "PreflightMissingAllowOriginHeader",
+			tamperedKey:   "PreflightMissingAllowOriginHeader",
 		} {
 			if got := b.events.corsErrorOf(sc.bucket + "/" + p); got != want {
 				t.Errorf("%s: CORS error %q, want %q", p, got, want)
@@ -573,7 +615,13 @@ func TestBrowserCachePitfall(t *testing.T) {
 					h.Get("Cache-Control"), h.Get("Access-Control-Allow-Origin"), h.Get("Vary"), tc.wantVary)
 			}
 
-			second := load[cacheResults](t, ctx, sc.site+"/cache?step=2&v="+v)
+			// Step 2 follows step 1's link, which passes on the signing
+			// time, so that both steps load the same presigned URL.
+			next, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("next").href`))
+			if err != nil || !strings.Contains(next, "step=2") {
+				t.Fatalf("step 1's link to step 2: %q, %v", next, err)
+			}
+			second := load[cacheResults](t, ctx, next)
 			gets = sc.rec.find(http.MethodGet, objPath)
 			corsErr := b.events.corsErrorOf(objURL)
 			t.Logf("step 2, crossorigin <img>: %+v; GETs at the server in all: %d; CORS error: %q",

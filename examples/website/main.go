@@ -8,7 +8,9 @@
 //
 // The website is served on two origins: -addr, which the assets bucket's
 // CORS configuration allows, and -other-addr, which it does not. Open both
-// and compare. See package site for what the page does.
+// and compare. The assets bucket is private: the emulator authenticates
+// every request but preflights, and the website presigns the URLs the page
+// uses. See package site for what the page does.
 package main
 
 import (
@@ -71,7 +73,7 @@ func main() {
 		go serve(otherLn, web)
 	}
 
-	fmt.Printf("assets bucket (S3 emulator): %s/%s\n", assetsURL, site.Bucket)
+	fmt.Printf("assets bucket (S3 emulator, requests signed with access key %s): %s/%s\n", site.AccessKeyID, assetsURL, site.Bucket)
 	fmt.Printf("open the website, allowed by the bucket's CORS configuration:\n    %s/\n", allowed)
 	if otherLn != nil {
 		fmt.Printf("and, for contrast, from an origin the configuration does not allow:\n    http://%s/\n", otherLn.Addr())

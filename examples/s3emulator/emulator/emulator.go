@@ -18,8 +18,10 @@
 //   - The service endpoint "/" has no CORS, as on S3: a preflight there is
 //     refused with 403 and other responses carry no CORS headers.
 //
-// The emulator uses path-style addressing (http://host/bucket/key) and does
-// not authenticate: any credentials, or none, are accepted.
+// The emulator uses path-style addressing (http://host/bucket/key). By
+// default it does not authenticate: any credentials, or none, are accepted.
+// With WithAuth it verifies AWS Signature Version 4 on every request except
+// preflights, as S3 does.
 package emulator
 
 import (
@@ -36,6 +38,7 @@ import (
 
 	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -45,6 +48,7 @@ type Emulator struct {
 	backend *s3mem.Backend
 	s3      http.Handler // gofakes3
 	buckets http.Handler // the s3cors middleware around route
+	service http.Handler // serveBackend for the service endpoint "/"
 
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
@@ -56,6 +60,7 @@ type Option func(*settings)
 
 type settings struct {
 	corsOptions []cors.Option
+	auth        *sigv4.Verifier // WithAuth; nil: no authentication
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -74,7 +79,10 @@ func New(opts ...Option) *Emulator {
 	e.s3 = gofakes3.New(e.backend).Server()
 	e.store = bucket.NewStore(e.bucketExists)
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
-	e.buckets = mw(http.HandlerFunc(e.route))
+	// Authentication (WithAuth) sits inside the CORS middleware: preflights
+	// never reach it, and its errors get the bucket's CORS headers.
+	e.buckets = mw(s.authenticate(http.HandlerFunc(e.route)))
+	e.service = s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
 	return e
 }
 
@@ -168,7 +176,7 @@ func (e *Emulator) serveService(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	e.serveBackend(w, r, "")
+	e.service.ServeHTTP(w, r)
 }
 
 // route serves a request to a bucket or an object, after the middleware.

@@ -3,24 +3,37 @@
 // and the assets bucket's CORS configuration decides what the page may do.
 //
 // The assets bucket runs on the S3 emulator of this repository (gofakes3
-// with s3cors). The website is a small server of its own: it serves the demo
-// pages and presigns uploads to the assets bucket with the AWS SDK, as a web
-// application's backend would.
+// with s3cors), with authentication on: like a private S3 bucket, it answers
+// only requests signed with AWS Signature Version 4, with the key pair
+// AccessKeyID and SecretAccessKey, and refuses the others with 403
+// AccessDenied. Preflights are the exception: S3 answers them without
+// authentication, and so does the emulator.
 //
-// The demo page tries five things against the assets bucket and shows,
-// for each, whether the browser allowed it:
+// The website is a small server of its own: it serves the demo pages and
+// signs URLs for the assets bucket with the AWS SDK's presigner, as a web
+// application's backend would. The secret never reaches the browser; only
+// the presigned URLs do.
+//
+// The demo page tries six things against the assets bucket, each through a
+// presigned URL, and shows, for each, whether the browser allowed it:
 //
 //   - an <img crossorigin="anonymous">, drawn into a canvas and read back
 //     (needs CORS; without it the image does not load at all);
 //   - a plain <img>, for contrast (always loads; its canvas is tainted);
 //   - a simple fetch GET (no preflight);
 //   - a fetch PUT with Content-Type application/octet-stream and an
-//     x-amz-meta-color header, which forces a preflight;
-//   - a PUT to a presigned URL that the website generated server-side.
+//     x-amz-meta-color header, both signed into the URL, which forces a
+//     preflight;
+//   - a PUT to a URL that the page asks the website to presign (preflighted
+//     too, since PUT is not a simple method);
+//   - the same with one hexadecimal digit of X-Amz-Signature changed: the
+//     preflight succeeds, since it is not authenticated, and the PUT is
+//     refused with 403 SignatureDoesNotMatch, which the page can read
+//     because the bucket's CORS headers are on the error.
 //
 // Opened from an origin that the bucket's CORS configuration allows,
-// everything succeeds; from any other origin, everything but the plain image
-// is blocked by the browser.
+// everything succeeds (the tampered upload as a readable refusal); from any
+// other origin, everything but the plain image is blocked by the browser.
 //
 // The cache page shows a pitfall of S3's CORS: S3 sends Vary only on
 // responses to requests a CORS rule matched, so an image first loaded
@@ -39,15 +52,21 @@ import (
 	"image/color"
 	"image/png"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
+	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -65,6 +84,16 @@ const (
 
 // DataText is the content of DataKey.
 const DataText = "hello from the assets bucket"
+
+// The key pair of the assets bucket. The emulator accepts requests signed
+// with it; the website signs its URLs with it.
+const (
+	AccessKeyID     = "EXAMPLEKEY"
+	SecretAccessKey = "example-secret"
+)
+
+// URLLifetime is how long the URLs the website presigns are valid.
+const URLLifetime = 15 * time.Minute
 
 // RedPNG is the image stored as ImageKey and CachedKey: 4×4 pixels of
 // rgba(255,0,0,255).
@@ -96,10 +125,18 @@ func CORSConfiguration(allowedOrigins ...string) *rule.Configuration {
 	}}}
 }
 
+// NewVerifier returns the emulator's verifier of signatures: the key pair
+// AccessKeyID and SecretAccessKey, region us-east-1.
+func NewVerifier() *sigv4.Verifier {
+	return &sigv4.Verifier{Secrets: map[string]string{AccessKeyID: SecretAccessKey}}
+}
+
 // NewAssets returns an S3 emulator holding the assets bucket, its objects
-// and CORSConfiguration(allowedOrigins...).
+// and CORSConfiguration(allowedOrigins...), which authenticates requests
+// with NewVerifier. opts come after the emulator's WithAuth option; a
+// WithAuth among them replaces it.
 func NewAssets(allowedOrigins []string, opts ...emulator.Option) (*emulator.Emulator, error) {
-	e := emulator.New(opts...)
+	e := emulator.New(append([]emulator.Option{emulator.WithAuth(NewVerifier())}, opts...)...)
 	if err := e.CreateBucket(Bucket); err != nil {
 		return nil, err
 	}
@@ -122,14 +159,14 @@ func NewAssets(allowedOrigins []string, opts ...emulator.Option) (*emulator.Emul
 	return e, nil
 }
 
-// NewClient returns an AWS SDK S3 client for the emulator at endpoint.
-// The emulator accepts any credentials; these are placeholders.
+// NewClient returns an AWS SDK S3 client for the emulator at endpoint, with
+// the key pair AccessKeyID and SecretAccessKey.
 func NewClient(endpoint string) *s3.Client {
 	return s3.New(s3.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(endpoint),
 		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider("EXAMPLEKEY", "example-secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""),
 	})
 }
 
@@ -169,6 +206,13 @@ type pageData struct {
 	Assets string // base URL of the bucket: http://host:port/assets
 	Nonce  string
 	Config string // the bucket's CORS configuration, from GetBucketCors
+
+	// Presigned URLs. Demo page: ImageKey for the crossorigin and the plain
+	// <img>, DataKey for the GET, an upload with Content-Type and
+	// x-amz-meta-color for the PUT. Cache page: CachedKey.
+	ImageURL, PlainImageURL, DataURL, PutURL string
+	CachedURL                                string
+	SignedAt                                 int64 // cache page: signing time of CachedURL, Unix seconds
 }
 
 func (w *Website) data(ctx context.Context) pageData {
@@ -200,24 +244,114 @@ func (w *Website) data(ctx context.Context) pageData {
 }
 
 func (w *Website) servePage(rw http.ResponseWriter, r *http.Request) {
-	d := w.data(r.Context())
+	ctx := r.Context()
+	d := w.data(ctx)
 	d.Mode = "demo"
+	// The query parameter n (and plain) makes each URL unique to the page
+	// and to the <img>, so that the browser's caches never mix them up.
+	n := url.Values{"n": {d.Nonce}}
+	plain := url.Values{"n": {d.Nonce}, "plain": {"1"}}
+	var errs []error
+	d.ImageURL = w.presignGet(ctx, ImageKey, n, time.Time{}, &errs)
+	d.PlainImageURL = w.presignGet(ctx, ImageKey, plain, time.Time{}, &errs)
+	d.DataURL = w.presignGet(ctx, DataKey, n, time.Time{}, &errs)
+	put, err := w.presign.PresignPutObject(ctx, &s3.PutObjectInput{
+		Bucket:      aws.String(Bucket),
+		Key:         aws.String(UploadPrefix + "put-" + d.Nonce + ".txt"),
+		ContentType: aws.String("application/octet-stream"),
+		Metadata:    map[string]string{"color": "blue"},
+	}, s3.WithPresignExpires(URLLifetime))
+	if err != nil {
+		errs = append(errs, err)
+	} else {
+		d.PutURL = put.URL
+	}
+	if len(errs) > 0 {
+		http.Error(rw, fmt.Sprint(errs), http.StatusInternalServerError)
+		return
+	}
 	w.render(rw, d)
+}
+
+// presignGet returns a presigned GetObject URL for key with the extra query
+// parameters, signed at the given time (zero: now). An error is appended to
+// errs.
+func (w *Website) presignGet(ctx context.Context, key string, query url.Values, at time.Time, errs *[]error) string {
+	opts := []func(*s3.PresignOptions){
+		s3.WithPresignExpires(URLLifetime),
+		s3.WithPresignClientFromClientOptions(func(o *s3.Options) {
+			o.APIOptions = append(o.APIOptions, addQuery(query))
+		}),
+	}
+	if !at.IsZero() {
+		opts = append(opts, func(o *s3.PresignOptions) { o.Presigner = presignerAt{o.Presigner, at} })
+	}
+	req, err := w.presign.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(Bucket), Key: aws.String(key)}, opts...)
+	if err != nil {
+		*errs = append(*errs, err)
+		return ""
+	}
+	return req.URL
+}
+
+// addQuery adds query parameters to a request before it is signed, so that
+// the signature covers them.
+func addQuery(query url.Values) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Build.Add(middleware.BuildMiddlewareFunc("AddQuery",
+			func(ctx context.Context, in middleware.BuildInput, next middleware.BuildHandler) (middleware.BuildOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					q := req.URL.Query()
+					for k, v := range query {
+						q[k] = v
+					}
+					req.URL.RawQuery = q.Encode()
+				}
+				return next.HandleBuild(ctx, in)
+			}), middleware.After)
+	}
+}
+
+// presignerAt presigns with a fixed signing time, so that the same request
+// presigned twice gets the same URL.
+type presignerAt struct {
+	s3.HTTPPresignerV4
+	at time.Time
+}
+
+func (p presignerAt) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string,
+	_ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return p.HTTPPresignerV4.PresignHTTP(ctx, creds, r, payloadHash, service, region, p.at, optFns...)
 }
 
 // serveCachePage serves the two steps of the cache pitfall: step 1 loads
 // CachedKey with a plain <img> (no Origin header), step 2 loads the same
 // URL with crossorigin="anonymous". v names the URL, so that each run starts
-// with a fresh cache entry.
+// with a fresh cache entry. The URL is presigned; step 1 signs it now, and
+// its link to step 2 passes the signing time on (at), so that step 2 signs
+// the very same URL.
 func (w *Website) serveCachePage(rw http.ResponseWriter, r *http.Request) {
-	d := w.data(r.Context())
+	ctx := r.Context()
+	d := w.data(ctx)
 	d.Mode = "cache"
 	d.Step = 1
-	if r.URL.Query().Get("step") == "2" {
+	q := r.URL.Query()
+	if q.Get("step") == "2" {
 		d.Step = 2
 	}
-	if v := r.URL.Query().Get("v"); v != "" && len(v) <= 32 {
+	if v := q.Get("v"); v != "" && len(v) <= 32 {
 		d.Nonce = v
+	}
+	at := time.Now().UTC().Truncate(time.Second)
+	if sec, err := strconv.ParseInt(q.Get("at"), 10, 64); err == nil && d.Step == 2 {
+		at = time.Unix(sec, 0).UTC()
+	}
+	var errs []error
+	d.CachedURL = w.presignGet(ctx, CachedKey, url.Values{"v": {d.Nonce}}, at, &errs)
+	d.SignedAt = at.Unix()
+	if len(errs) > 0 {
+		http.Error(rw, fmt.Sprint(errs), http.StatusInternalServerError)
+		return
 	}
 	w.render(rw, d)
 }
@@ -241,7 +375,7 @@ func (w *Website) servePresign(rw http.ResponseWriter, r *http.Request) {
 	req, err := w.presign.PresignPutObject(r.Context(), &s3.PutObjectInput{
 		Bucket: aws.String(Bucket),
 		Key:    aws.String(key),
-	}, s3.WithPresignExpires(5*time.Minute))
+	}, s3.WithPresignExpires(URLLifetime))
 	if err != nil {
 		http.Error(rw, err.Error(), http.StatusInternalServerError)
 		return

@@ -1,0 +1,527 @@
+package sigv4
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// The requests of these tests are signed by the AWS SDK for Go v2's signer,
+// the one its S3 client uses, and verified on a loopback server.
+var (
+	signTime = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	creds    = aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "se/cr+et"}
+)
+
+func testVerifier(now time.Time) *Verifier {
+	return &Verifier{
+		Secrets: map[string]string{creds.AccessKeyID: creds.SecretAccessKey},
+		Now:     func() time.Time { return now },
+	}
+}
+
+// s3Signer signs as the SDK's S3 client does: the path is escaped once, by
+// the caller (URL.RawPath), and not again by the signer.
+var s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+
+// newRequest returns a request for path (unescaped) and rawQuery, with the
+// path escaped as S3 clients escape it.
+func newRequest(t *testing.T, method, path, rawQuery, body string) *http.Request {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, "http://s3.test.example/", rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Path = path
+	req.URL.RawPath = escapePath(path)
+	req.URL.RawQuery = rawQuery
+	return req
+}
+
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = escape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+func signHeader(t *testing.T, req *http.Request, payloadHash string) {
+	t.Helper()
+	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
+	if err := s3Signer.SignHTTP(context.Background(), creds, req, payloadHash, "s3", "us-east-1", signTime); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func presign(t *testing.T, req *http.Request, expires time.Duration) *http.Request {
+	t.Helper()
+	q := req.URL.Query()
+	q.Set("X-Amz-Expires", strconv.Itoa(int(expires/time.Second)))
+	req.URL.RawQuery = q.Encode()
+	u, h, err := s3Signer.PresignHTTP(context.Background(), creds, req, unsignedPayload, "s3", "us-east-1", signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := http.NewRequest(req.Method, u, req.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.ContentLength = req.ContentLength
+	for k, v := range h {
+		if k != "Host" {
+			out.Header[k] = v
+		}
+	}
+	return out
+}
+
+func sha(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// TestSDKSigned verifies requests signed by the SDK: awkward paths, queries
+// and header values, every payload mode.
+func TestSDKSigned(t *testing.T) {
+	v := testVerifier(signTime.Add(30 * time.Second))
+	t.Run("GET with awkward path, query and headers", func(t *testing.T) {
+		req := newRequest(t, "GET", "/bucket/dir/a b+c!~'(x)*,;=é/%41/.././/end",
+			"b=2&a=1&a=0&empty&sp=a%20b&slash=x%2Fy&plus=1%2B1&uni=%C3%A9&star=*&tilde=~", "")
+		req.Header.Set("X-Amz-Meta-Spaces", "  two   inner  spaces ")
+		req.Header.Add("X-Amz-Meta-Multi", "one")
+		req.Header.Add("X-Amz-Meta-Multi", " two ")
+		req.Header.Set("Range", "bytes=0-9")
+		signHeader(t, req, emptyHash)
+		if err := verifyOverHTTP(t, v, req); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("service endpoint", func(t *testing.T) {
+		req := newRequest(t, "GET", "/", "x-id=ListBuckets", "")
+		signHeader(t, req, emptyHash)
+		if err := verifyOverHTTP(t, v, req); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("PUT with a hashed payload", func(t *testing.T) {
+		req := newRequest(t, "PUT", "/bucket/key", "", "hello")
+		req.Header.Set("Content-Type", "text/plain")
+		signHeader(t, req, sha("hello"))
+		if err := verifyOverHTTP(t, v, req); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("PUT with a hashed payload, other body", func(t *testing.T) {
+		req := newRequest(t, "PUT", "/bucket/key", "", "hellO")
+		signHeader(t, req, sha("hello"))
+		err := verifyOverHTTP(t, v, req)
+		if code(err) != codeContentSHA256Mismatch || err.(*Error).Detail("S3ComputedContentSHA256") != sha("hellO") {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("PUT with UNSIGNED-PAYLOAD", func(t *testing.T) {
+		req := newRequest(t, "PUT", "/bucket/key", "", "anything")
+		signHeader(t, req, unsignedPayload)
+		if err := verifyOverHTTP(t, v, req); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("presigned GET", func(t *testing.T) {
+		req := presign(t, newRequest(t, "GET", "/bucket/photos/cat 1.png", "response-content-type=image%2Fpng", ""), time.Hour)
+		if err := verifyOverHTTP(t, v, req); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+	t.Run("presigned PUT with signed headers", func(t *testing.T) {
+		req := newRequest(t, "PUT", "/bucket/up.txt", "", "data")
+		req.Header.Set("Content-Type", "application/octet-stream")
+		req.Header.Set("X-Amz-Meta-Color", "blue")
+		if err := verifyOverHTTP(t, v, presign(t, req, 5*time.Minute)); err != nil {
+			t.Errorf("%v %v", err, details(err))
+		}
+	})
+}
+
+// TestStreaming verifies uploads in aws-chunked encoding with trailers: the
+// chunks are signed with the SDK's stream signer, the trailer by hand.
+func TestStreaming(t *testing.T) {
+	v := testVerifier(signTime.Add(30 * time.Second))
+	build := func(t *testing.T, mode string, tamperTrailer bool) *http.Request {
+		chunks := []string{strings.Repeat("x", 8192), "tail"}
+		trailer := "x-amz-checksum-crc32:AAAAAA==\n"
+		req := newRequest(t, "PUT", "/bucket/streamed", "", "")
+		req.Header.Set("Content-Encoding", "aws-chunked")
+		req.Header.Set("X-Amz-Decoded-Content-Length", "8196")
+		req.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+		signHeader(t, req, mode)
+		seed := req.Header.Get("Authorization")
+		seed = seed[strings.LastIndex(seed, "=")+1:]
+		var body strings.Builder
+		if mode == streamingUnsignedTrailer {
+			for _, c := range chunks {
+				body.WriteString(strings.ToLower(hexLen(len(c))) + "\r\n" + c + "\r\n")
+			}
+			body.WriteString("0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n")
+		} else {
+			seedBytes, _ := hex.DecodeString(seed)
+			ss := v4.NewStreamSigner(creds, "s3", "us-east-1", seedBytes)
+			var prev []byte
+			for _, c := range append(chunks, "") {
+				sig, err := ss.GetSignature(context.Background(), nil, []byte(c), signTime)
+				if err != nil {
+					t.Fatal(err)
+				}
+				prev = sig
+				body.WriteString(hexLen(len(c)) + ";chunk-signature=" + hex.EncodeToString(sig) + "\r\n" + c)
+				if c != "" {
+					body.WriteString("\r\n")
+				}
+			}
+			// The trailer's string to sign, computed independently of the
+			// package.
+			h := sha256.Sum256([]byte(trailer))
+			toSign := "AWS4-HMAC-SHA256-TRAILER\n" + signTime.Format(amzDateLayout) + "\n20260501/us-east-1/s3/aws4_request\n" +
+				hex.EncodeToString(prev) + "\n" + hex.EncodeToString(h[:])
+			key := []byte("AWS4" + creds.SecretAccessKey)
+			for _, s := range []string{"20260501", "us-east-1", "s3", "aws4_request", toSign} {
+				m := hmac.New(sha256.New, key)
+				m.Write([]byte(s))
+				key = m.Sum(nil)
+			}
+			if tamperTrailer {
+				key[0] ^= 1
+			}
+			body.WriteString("x-amz-checksum-crc32:AAAAAA==\r\nx-amz-trailer-signature:" + hex.EncodeToString(key) + "\r\n\r\n")
+		}
+		req.Body = io.NopCloser(strings.NewReader(body.String()))
+		req.ContentLength = int64(body.Len())
+		return req
+	}
+	for _, tc := range []struct {
+		name, mode string
+		tamper     bool
+		want       string
+	}{
+		{"signed chunks with a signed trailer", streamingSignedTrailer, false, ""},
+		{"signed chunks with a tampered trailer", streamingSignedTrailer, true, codeSignatureDoesNotMatch},
+		{"unsigned chunks with a trailer", streamingUnsignedTrailer, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := verifyOverHTTP(t, v, build(t, tc.mode, tc.tamper)); code(err) != tc.want {
+				t.Errorf("got %v %v, want %q", err, details(err), tc.want)
+			}
+		})
+	}
+}
+
+func hexLen(n int) string {
+	const digits = "0123456789abcdef"
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n >>= 4 {
+		b = append([]byte{digits[n&15]}, b...)
+	}
+	return string(b)
+}
+
+// TestRefusals checks every refusal: code, status and message.
+func TestRefusals(t *testing.T) {
+	signed := func(t *testing.T) *http.Request {
+		req := newRequest(t, "GET", "/bucket/key.txt", "", "")
+		signHeader(t, req, emptyHash)
+		return req
+	}
+	setAuth := func(t *testing.T, f func(string) string) *http.Request {
+		req := signed(t)
+		req.Header.Set("Authorization", f(req.Header.Get("Authorization")))
+		return req
+	}
+	presigned := func(t *testing.T, expires time.Duration) *http.Request {
+		return presign(t, newRequest(t, "GET", "/bucket/key.txt", "", ""), expires)
+	}
+	setQuery := func(t *testing.T, name, value string) *http.Request {
+		req := presigned(t, time.Hour)
+		q := req.URL.Query()
+		if value == "" {
+			q.Del(name)
+		} else {
+			q.Set(name, value)
+		}
+		req.URL.RawQuery = q.Encode()
+		return req
+	}
+	const malformed = "The authorization header is malformed; "
+	tests := []struct {
+		name   string
+		req    func(t *testing.T) *http.Request
+		now    time.Duration // after signTime
+		status int
+		code   string
+		msg    string
+		detail Detail
+	}{
+		{"anonymous", func(t *testing.T) *http.Request { return newRequest(t, "GET", "/bucket/key.txt", "", "") },
+			0, 403, "AccessDenied", "Access Denied", Detail{}},
+		{"two mechanisms", func(t *testing.T) *http.Request {
+			req := presigned(t, time.Hour)
+			req.Header.Set("Authorization", "AWS4-HMAC-SHA256 x")
+			return req
+		}, 0, 400, "InvalidArgument", messageOneMechanism, Detail{"ArgumentName", "Authorization"}},
+		{"signature version 2", func(t *testing.T) *http.Request {
+			return setAuth(t, func(string) string { return "AWS AKIDTEST:c2lnbmF0dXJl" })
+		}, 0, 400, "InvalidRequest", messageUnsupportedMechanism, Detail{}},
+		{"presigned signature version 2", func(t *testing.T) *http.Request {
+			return newRequest(t, "GET", "/bucket/key.txt", "AWSAccessKeyId=AKIDTEST&Expires=1&Signature=x", "")
+		}, 0, 400, "InvalidRequest", messageUnsupportedMechanism, Detail{}},
+		{"other scheme", func(t *testing.T) *http.Request {
+			return setAuth(t, func(string) string { return "Bearer abc" })
+		}, 0, 400, "InvalidArgument", "Unsupported Authorization Type", Detail{"ArgumentValue", "Bearer abc"}},
+		{"no signature component", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return a[:strings.Index(a, ", Signature=")] })
+		}, 0, 400, "AuthorizationHeaderMalformed", malformed + messageThreeComponents, Detail{}},
+		{"short credential", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return strings.Replace(a, "/us-east-1/s3", "/us-east-1", 1) })
+		}, 0, 400, "AuthorizationHeaderMalformed", malformed + messageCredentialMalformed, Detail{}},
+		{"other region", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return strings.Replace(a, "/us-east-1/", "/eu-west-1/", 1) })
+		}, 0, 400, "AuthorizationHeaderMalformed", malformed + "the region 'eu-west-1' is wrong; expecting 'us-east-1'", Detail{"Region", "us-east-1"}},
+		{"other service", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return strings.Replace(a, "/s3/", "/ec2/", 1) })
+		}, 0, 400, "AuthorizationHeaderMalformed", malformed + "incorrect service 'ec2'. This endpoint belongs to 's3'.", Detail{}},
+		{"no date", func(t *testing.T) *http.Request {
+			req := signed(t)
+			req.Header.Del("X-Amz-Date")
+			return req
+		}, 0, 403, "AccessDenied", messageNoDate, Detail{}},
+		{"credential of another day", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return strings.Replace(a, "/20260501/", "/20260502/", 1) })
+		}, 0, 400, "AuthorizationHeaderMalformed", malformed + messageHeaderCredentialDate, Detail{}},
+		{"no content hash", func(t *testing.T) *http.Request {
+			req := signed(t)
+			req.Header.Del("X-Amz-Content-Sha256")
+			return req
+		}, 0, 400, "InvalidRequest", messageMissingContentSHA256, Detail{}},
+		{"bad content hash", func(t *testing.T) *http.Request {
+			req := signed(t)
+			req.Header.Set("X-Amz-Content-Sha256", "abc")
+			return req
+		}, 0, 400, "InvalidArgument", messageInvalidContentSHA256, Detail{"ArgumentValue", "abc"}},
+		{"16 minutes late", signed, 16 * time.Minute, 403, "RequestTimeTooSkewed", messageRequestTimeTooSkewed, Detail{"RequestTime", "20260501T120000Z"}},
+		{"16 minutes early", signed, -16 * time.Minute, 403, "RequestTimeTooSkewed", messageRequestTimeTooSkewed, Detail{"MaxAllowedSkewMilliseconds", "900000"}},
+		{"unknown key", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return strings.Replace(a, "AKIDTEST", "AKIDOTHER", 1) })
+		}, 0, 403, "InvalidAccessKeyId", messageInvalidAccessKeyID, Detail{"AWSAccessKeyId", "AKIDOTHER"}},
+		{"flipped signature digit", func(t *testing.T) *http.Request {
+			return setAuth(t, func(a string) string { return a[:len(a)-1] + flip(a[len(a)-1:]) })
+		}, 0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{"AWSAccessKeyId", "AKIDTEST"}},
+		{"path changed after signing", func(t *testing.T) *http.Request {
+			req := signed(t)
+			req.URL.Path, req.URL.RawPath = "/bucket/other.txt", ""
+			return req
+		}, 0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{}},
+		{"signed header changed after signing", func(t *testing.T) *http.Request {
+			req := newRequest(t, "GET", "/bucket/key.txt", "", "")
+			req.Header.Set("X-Amz-Meta-Color", "blue")
+			signHeader(t, req, emptyHash)
+			req.Header.Set("X-Amz-Meta-Color", "red")
+			return req
+		}, 0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{}},
+		{"unsigned x-amz header", func(t *testing.T) *http.Request {
+			req := signed(t)
+			req.Header.Set("X-Amz-Meta-Extra", "1")
+			req.Header.Set("X-Amz-Acl", "public-read")
+			return req
+		}, 0, 403, "AccessDenied", messageHeadersNotSigned, Detail{"HeadersNotSigned", "x-amz-acl, x-amz-meta-extra"}},
+
+		{"presigned without X-Amz-Expires", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Expires", "") },
+			0, 400, "AuthorizationQueryParametersError", messageQueryParametersMissing, Detail{}},
+		{"presigned with another algorithm", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Algorithm", "AWS4-HMAC-SHA512") },
+			0, 400, "AuthorizationQueryParametersError", messageQueryAlgorithm, Detail{}},
+		{"presigned for another region", func(t *testing.T) *http.Request {
+			return setQuery(t, "X-Amz-Credential", "AKIDTEST/20260501/eu-west-1/s3/aws4_request")
+		}, 0, 400, "AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter; the region 'eu-west-1' is wrong; expecting 'us-east-1'", Detail{"Region", "us-east-1"}},
+		{"presigned with a bad date", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Date", "2026-05-01T12:00:00Z") },
+			0, 400, "AuthorizationQueryParametersError", messageQueryDate, Detail{}},
+		{"presigned with X-Amz-Expires=abc", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Expires", "abc") },
+			0, 400, "AuthorizationQueryParametersError", messageExpiresNotNumber, Detail{}},
+		{"presigned with X-Amz-Expires=-1", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Expires", "-1") },
+			0, 400, "AuthorizationQueryParametersError", messageExpiresNegative, Detail{}},
+		{"presigned with X-Amz-Expires=604801", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Expires", "604801") },
+			0, 400, "AuthorizationQueryParametersError", messageExpiresTooLarge, Detail{}},
+		{"presigned with X-Amz-Expires=0", func(t *testing.T) *http.Request { return presigned(t, 0) },
+			0, 403, "AccessDenied", messageExpired, Detail{"X-Amz-Expires", "0"}},
+		{"presigned URL used 2 seconds after its expiry", func(t *testing.T) *http.Request { return presigned(t, time.Minute) },
+			62 * time.Second, 403, "AccessDenied", messageExpired, Detail{"Expires", "2026-05-01T12:01:00Z"}},
+		{"presigned URL from the future", func(t *testing.T) *http.Request { return presigned(t, time.Hour) },
+			-16 * time.Minute, 403, "AccessDenied", messageNotYetValid, Detail{"X-Amz-Date", "1777636800000"}},
+		{"presigned with an unknown key", func(t *testing.T) *http.Request {
+			return setQuery(t, "X-Amz-Credential", "AKIDOTHER/20260501/us-east-1/s3/aws4_request")
+		}, 0, 403, "InvalidAccessKeyId", messageInvalidAccessKeyID, Detail{}},
+		{"presigned with a flipped signature digit", func(t *testing.T) *http.Request {
+			req := presigned(t, time.Hour)
+			s := req.URL.Query().Get("X-Amz-Signature")
+			return setQueryOn(req, "X-Amz-Signature", s[:10]+flip(s[10:11])+s[11:])
+		}, 0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{}},
+		{"presigned URL with a longer expiry", func(t *testing.T) *http.Request { return setQuery(t, "X-Amz-Expires", "7200") },
+			0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{}},
+		{"presigned GET used for a PUT", func(t *testing.T) *http.Request {
+			req := presigned(t, time.Hour)
+			req.Method = "PUT"
+			return req
+		}, 0, 403, "SignatureDoesNotMatch", messageSignatureDoesNotMatch, Detail{}},
+		{"presigned with an unsigned x-amz header", func(t *testing.T) *http.Request {
+			req := presigned(t, time.Hour)
+			req.Header.Set("X-Amz-Meta-Color", "blue")
+			return req
+		}, 0, 403, "AccessDenied", messageHeadersNotSigned, Detail{"HeadersNotSigned", "x-amz-meta-color"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := verifyOverHTTP(t, testVerifier(signTime.Add(tc.now)), tc.req(t))
+			e, ok := err.(*Error)
+			if !ok {
+				t.Fatalf("got %v, want %s", err, tc.code)
+			}
+			if e.Status != tc.status || e.Code != tc.code || e.Message != tc.msg {
+				t.Errorf("got %d %s %q\nwant %d %s %q", e.Status, e.Code, e.Message, tc.status, tc.code, tc.msg)
+			}
+			if tc.detail.Name != "" && e.Detail(tc.detail.Name) != tc.detail.Value {
+				t.Errorf("%s = %q, want %q (details %v)", tc.detail.Name, e.Detail(tc.detail.Name), tc.detail.Value, e.Details)
+			}
+		})
+	}
+}
+
+func setQueryOn(req *http.Request, name, value string) *http.Request {
+	q := req.URL.Query()
+	q.Set(name, value)
+	req.URL.RawQuery = q.Encode()
+	return req
+}
+
+// flip changes one hexadecimal digit.
+func flip(d string) string {
+	if d == "0" {
+		return "1"
+	}
+	return "0"
+}
+
+// TestSignatureMismatchDetails checks what SignatureDoesNotMatch shows: the
+// string to sign and canonical request S3 computed, as text and bytes.
+func TestSignatureMismatchDetails(t *testing.T) {
+	req := newRequest(t, "GET", "/bucket/key.txt", "", "")
+	req.Header.Set("X-Amz-Content-Sha256", emptyHash)
+	wrong := creds
+	wrong.SecretAccessKey = "wrong"
+	// A signer of its own: the SDK's signers cache signing keys by access
+	// key ID.
+	signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	if err := signer.SignHTTP(context.Background(), wrong, req, emptyHash, "s3", "us-east-1", signTime); err != nil {
+		t.Fatal(err)
+	}
+	err := verifyOverHTTP(t, testVerifier(signTime), req)
+	e, ok := err.(*Error)
+	if !ok || e.Code != codeSignatureDoesNotMatch {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	toSign := e.Detail("StringToSign")
+	if !strings.HasPrefix(toSign, "AWS4-HMAC-SHA256\n20260501T120000Z\n20260501/us-east-1/s3/aws4_request\n") ||
+		e.Detail("StringToSignBytes") != spacedHex(toSign) ||
+		!strings.HasPrefix(e.Detail("CanonicalRequest"), "GET\n/bucket/key.txt\n\n") ||
+		!strings.HasPrefix(e.Detail("StringToSignBytes"), "41 57 53 34 2d") {
+		t.Errorf("details: %q", e.Details)
+	}
+}
+
+// TestHandler checks the middleware: OPTIONS passes without credentials,
+// a refused request never reaches the handler.
+func TestHandler(t *testing.T) {
+	var reached []string
+	var refused []string
+	v := testVerifier(signTime)
+	h := v.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached = append(reached, r.Method)
+	}), func(w http.ResponseWriter, r *http.Request, e *Error) {
+		refused = append(refused, r.Method+" "+e.Code)
+		w.WriteHeader(e.Status)
+	})
+	for _, m := range []string{"OPTIONS", "GET", "PUT"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(m, "/bucket/key", nil))
+	}
+	req := newRequest(t, "GET", "/bucket/key", "", "")
+	signHeader(t, req, emptyHash)
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if strings.Join(reached, ",") != "OPTIONS,GET" || strings.Join(refused, ",") != "GET AccessDenied,PUT AccessDenied" {
+		t.Errorf("reached %v, refused %v", reached, refused)
+	}
+}
+
+// TestCanonicalQuery checks the encoding and order of the canonical query
+// string: sorted after encoding, '+' and %20 both a space.
+func TestCanonicalQuery(t *testing.T) {
+	for raw, want := range map[string]string{
+		"":                        "",
+		"cors":                    "cors=",
+		"cors=":                   "cors=",
+		"b=2&a=1&a=0":             "a=0&a=1&b=2",
+		"v=a/b&v=a-b":             "v=a%2Fb&v=a-b",
+		"s=a+b&t=a%20b":           "s=a%20b&t=a%20b",
+		"k=%7E~&u=%C3%A9":         "k=~~&u=%C3%A9",
+		"X-Amz-Signature=abc&x=1": "x=1",
+		"bad=%zz":                 "bad=%25zz",
+		"&&x=1&":                  "x=1",
+	} {
+		if got := canonicalQuery(raw, true); got != want {
+			t.Errorf("canonicalQuery(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// TestCanonicalURI checks S3's single encoding of the path.
+func TestCanonicalURI(t *testing.T) {
+	for raw, want := range map[string]string{
+		"":                   "/",
+		"/":                  "/",
+		"/b/k":               "/b/k",
+		"/b/a%20b":           "/b/a%20b",
+		"/b/a+b":             "/b/a%2Bb",
+		"/b/a%2Fb":           "/b/a%2Fb",
+		"/b/%7Etilde":        "/b/~tilde",
+		"/b/test$file.text":  "/b/test%24file.text",
+		"/b/./../x//y":       "/b/./../x//y",
+		"/b/%C3%A9t%C3%A9":   "/b/%C3%A9t%C3%A9",
+		"/b/%2541-not-twice": "/b/%2541-not-twice",
+	} {
+		u, err := url.ParseRequestURI(raw)
+		if raw == "" {
+			u, err = &url.URL{}, nil
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := canonicalURI(u); got != want {
+			t.Errorf("canonicalURI(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
