@@ -212,6 +212,18 @@ func TestResultIsAValue(t *testing.T) {
 	assert.Equal(t, strings.Repeat("y", 1999%50)+"-b", b.Get("Access-Control-Allow-Headers"))
 }
 
+// TestEmptyMethodIsGET checks that a Request without Method is a GET, as
+// an http.Request without one is.
+func TestEmptyMethodIsGET(t *testing.T) {
+	t.Parallel()
+	p := mustParse(t, `[{"AllowedOrigins":["https://a.example"],"AllowedMethods":["GET"]}]`)
+	res := p.Evaluate(cors.Request{Origin: "https://a.example"})
+	assert.True(t, res.Matched)
+	assert.False(t, res.Preflight)
+	assert.Equal(t, "https://a.example", res.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, cors.MethodNotAllowed, mustParse(t, `[{"AllowedOrigins":["*"],"AllowedMethods":["PUT"]}]`).Explain(cors.Request{Origin: "o"})[0].Reason)
+}
+
 // TestZeroResult checks that a Result nobody evaluated claims nothing.
 func TestZeroResult(t *testing.T) {
 	t.Parallel()

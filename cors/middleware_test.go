@@ -945,6 +945,33 @@ func TestMiddlewareWriterInterfaces(t *testing.T) {
 	}
 }
 
+// TestMiddlewareFlushUnsupported checks that a flush the writer cannot do
+// does not fix the fields early: Access-Control-* fields the handler sets
+// afterwards are still replaced (R4, D28).
+func TestMiddlewareFlushUnsupported(t *testing.T) {
+	t.Parallel()
+	h := mwPolicy(t, mwConfig).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		assert.ErrorIs(t, http.NewResponseController(w).Flush(), http.ErrNotSupported)
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Access-Control-Max-Age", "1")
+		w.WriteHeader(http.StatusOK)
+	}))
+	for _, tc := range []struct {
+		method string
+		match  bool
+	}{{"PUT", true}, {"DELETE", false}} { // no rule allows DELETE
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(plainWriter{rec}, mwRequest(tc.method, "/key", "Origin", "https://app.example.com"))
+		if tc.match {
+			assert.Equal(t, "https://app.example.com", rec.Header().Get("Access-Control-Allow-Origin"))
+			assert.Equal(t, "3000", rec.Header().Get("Access-Control-Max-Age"))
+		} else {
+			assert.Empty(t, rec.Header().Values("Access-Control-Allow-Origin"), "R3: the handler's field removed")
+			assert.Empty(t, rec.Header().Values("Access-Control-Max-Age"))
+		}
+	}
+}
+
 // TestMiddlewarePreflightOuterHeaders checks that a preflight answer
 // replaces the Access-Control-* fields an outer handler put into the header
 // map and merges its Vary (P6, H7).

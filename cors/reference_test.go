@@ -39,6 +39,9 @@ func refEvaluate(b refBucket, req cors.Request) refAnswer {
 	if method == "" {
 		method = req.Method
 	}
+	if method == "" {
+		method = "GET" // an empty Method is GET, as in net/http
+	}
 	items, tooLong := refRequestHeaders(req.RequestHeaders)
 	if !b.missing && b.config != nil {
 		for _, r := range b.config.Rules {

@@ -1,5 +1,7 @@
 package cors
 
+import "net/http"
+
 // Target tells whether a request addresses an object or the bucket itself.
 // It decides the ResourceType of a refused preflight's error (E4). The zero
 // Target is [TargetObject].
@@ -26,7 +28,7 @@ func (t Target) resourceType() string {
 // Request is a GET of an object without Origin, which CORS leaves alone.
 type Request struct {
 	// Method is the request's HTTP method. "OPTIONS" makes the request a
-	// preflight, which S3 answers itself.
+	// preflight, which S3 answers itself; "" means GET, as in net/http.
 	Method string
 
 	// Origin is the value of the Origin header; when the request has
@@ -53,8 +55,11 @@ type Request struct {
 // matchMethod is the method rules are matched against (M2):
 // Access-Control-Request-Method when present, else the request's own.
 func (r *Request) matchMethod() string {
-	if r.RequestMethod != "" {
+	switch {
+	case r.RequestMethod != "":
 		return r.RequestMethod
+	case r.Method == "":
+		return http.MethodGet
 	}
 	return r.Method
 }

@@ -2,6 +2,7 @@ package cors
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -192,8 +193,15 @@ func (w *responseWriter) flush() {
 // reporting its error, or [http.ErrNotSupported] when it cannot be flushed.
 // It is the method that [http.ResponseController.Flush] calls.
 func (w *responseWriter) FlushError() error {
+	applied := w.applied
 	w.apply()
-	return http.NewResponseController(w.ResponseWriter).Flush()
+	err := http.NewResponseController(w.ResponseWriter).Flush()
+	if errors.Is(err, http.ErrNotSupported) {
+		// Nothing was sent: fields the handler sets from now on must
+		// still be replaced when the response goes out.
+		w.applied = applied
+	}
+	return err
 }
 
 // hijack hands the connection over to the caller through the underlying
