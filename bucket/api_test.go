@@ -177,6 +177,19 @@ func TestAPIServerIDs(t *testing.T) {
 	assert.Contains(t, rec.Body.String(), "<RequestId>REQ</RequestId><HostId>HOST</HostId>")
 }
 
+// TestAPIServerRequestIDOnly checks that a server's request ID is kept
+// when it set no host ID.
+func TestAPIServerRequestIDOnly(t *testing.T) {
+	t.Parallel()
+	store := bucket.NewStore(newBuckets().exists)
+	rec := httptest.NewRecorder()
+	rec.Header().Set("X-Amz-Request-Id", "REQ")
+	store.ServeHTTP(rec, httptest.NewRequest("GET", "/nope?cors", nil))
+	assert.Equal(t, "REQ", rec.Header().Get("X-Amz-Request-Id"))
+	assert.NotEmpty(t, rec.Header().Get("X-Amz-Id-2"))
+	assert.Contains(t, rec.Body.String(), "<RequestId>REQ</RequestId><HostId>"+rec.Header().Get("X-Amz-Id-2")+"</HostId>")
+}
+
 // countingReader is an endless body that counts what is read from it.
 type countingReader struct{ n int }
 

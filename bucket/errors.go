@@ -33,15 +33,21 @@ const (
 	headerHostID    = "X-Amz-Id-2"
 )
 
-// setRequestIDs gives the response S3's ID headers unless the server set
-// them, and returns them.
+// setRequestIDs gives the response the S3 ID headers the server has not
+// set, and returns both.
 func setRequestIDs(w http.ResponseWriter) (requestID, hostID string) {
 	h := w.Header()
 	requestID, hostID = h.Get(headerRequestID), h.Get(headerHostID)
 	if requestID == "" || hostID == "" {
-		requestID, hostID = requestid.New()
-		h.Set(headerRequestID, requestID)
-		h.Set(headerHostID, hostID)
+		newRequestID, newHostID := requestid.New()
+		if requestID == "" {
+			requestID = newRequestID
+			h.Set(headerRequestID, requestID)
+		}
+		if hostID == "" {
+			hostID = newHostID
+			h.Set(headerHostID, hostID)
+		}
 	}
 	return requestID, hostID
 }

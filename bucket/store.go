@@ -1,6 +1,7 @@
 package bucket
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
@@ -24,6 +25,9 @@ type Store struct {
 	locate   func(r *http.Request) (bucket string, target cors.Target, ok bool)
 	policies sync.Map // bucket name → *cors.Policy
 }
+
+// errNilConfiguration is the error of Put for a nil configuration.
+var errNilConfiguration = errors.New("bucket: Put: nil configuration; to remove a bucket's configuration, use Delete")
 
 // An Option configures a [Store].
 type Option func(*Store)
@@ -80,8 +84,12 @@ func pathStyle(r *http.Request) (bucket string, target cors.Target, ok bool) {
 // the bucket, replacing any other. The error is the [*rule.Error] S3
 // answers for an invalid configuration. Put does not check that the bucket
 // exists: the server calls it for buckets it knows, and [Store.ServeHTTP]
-// checks for the requests it serves. The Store keeps its own copy of c.
+// checks for the requests it serves. The Store keeps its own copy of c. A
+// nil c is an error: to remove a configuration, use [Store.Delete].
 func (s *Store) Put(bucket string, c *rule.Configuration) error {
+	if c == nil {
+		return errNilConfiguration
+	}
 	p, err := cors.Compile(c)
 	if err != nil {
 		return err

@@ -93,6 +93,7 @@ func TestPutRefusesInvalid(t *testing.T) {
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, rule.CodeMalformedXML, e.Code)
 	assert.Nil(t, store.Get("photos"))
+	assert.ErrorContains(t, store.Put("photos", nil), "use Delete")
 	assert.Panics(t, func() { bucket.NewStore(nil) })
 }
 

@@ -48,15 +48,25 @@ type host struct {
 	buckets sync.Map
 	store   *bucket.Store
 	signed  bool
+	v1      bool // refuse PutBucketCors without Content-MD5, as S3 does (V1)
 }
 
 func newHost(signed bool) http.Handler {
-	h := &host{signed: signed}
+	return newHostV1(signed, false)
+}
+
+func newHostV1(signed, v1 bool) http.Handler {
+	h := &host{signed: signed, v1: v1}
 	h.store = bucket.NewStore(func(name string) bool { _, ok := h.buckets.Load(name); return ok })
 	return cors.Middleware(h.store)(h)
 }
 
 func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer r.Body.Close() // as servers may: the runner's requests have a Body
+	if h.v1 && r.URL.Query().Has("cors") && r.Method == http.MethodPut && r.Header.Get("Content-MD5") == "" {
+		http.Error(w, "Missing required header for this request: Content-MD5", http.StatusBadRequest)
+		return
+	}
 	if h.signed && r.Header.Get("X-Test-Signature") != "ok" {
 		http.Error(w, "unsigned", http.StatusForbidden)
 		return
@@ -142,6 +152,50 @@ func TestCheckFindsDifferences(t *testing.T) {
 	assert.Contains(t, all, "header Vary missing")
 	assert.Contains(t, all, `header Access-Control-Allow-Credentials = "false", want it absent`)
 	assert.Contains(t, rep.String(), " failed, ")
+}
+
+// TestCheckHTTP2AndV1 plays the corpus against a server that speaks
+// HTTP/2, where no answer has a Connection field (D13), and that refuses
+// PutBucketCors without Content-MD5 (V1): a server faithful to S3 in both.
+func TestCheckHTTP2AndV1(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewUnstartedServer(newHostV1(false, true))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	rep, err := conformance.Check(context.Background(), conformance.Target{URL: srv.URL, Client: srv.Client()})
+	require.NoError(t, err)
+	assert.Zero(t, rep.Failed, "%s", failures(rep))
+	assert.Positive(t, rep.Passed)
+}
+
+// mangled is a server whose error documents depart from S3's form: text
+// around the document, and IDs that do not repeat the headers.
+type mangled struct{ http.Handler }
+
+func (m mangled) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	m.Handler.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	body := rec.Body.String()
+	if strings.Contains(body, "<Error>") {
+		body = strings.Replace(body, "<RequestId>", "<RequestId>X", 1) + " and text after"
+	}
+	io.WriteString(w, body)
+}
+
+// TestCheckFindsMangledErrors checks that error documents are held to
+// S3's form (E1) and their IDs to the headers.
+func TestCheckFindsMangledErrors(t *testing.T) {
+	t.Parallel()
+	rep, err := conformance.Check(context.Background(), conformance.Target{Handler: mangled{newHost(false)}})
+	require.NoError(t, err)
+	all := failures(rep)
+	assert.Contains(t, all, "error body is not in S3's form")
+	assert.Contains(t, all, "want the X-Amz-Request-Id header")
 }
 
 func TestCheckNeedsATarget(t *testing.T) {

@@ -3,7 +3,9 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,8 +19,9 @@ import (
 )
 
 // Check plays every vector against target and reports the outcome of each.
-// The error is for a run that cannot start: an unreadable or invalid
-// corpus, or a Target with neither Handler nor URL. Each vector gets a
+// The error is for a run that cannot start (an unreadable or invalid
+// corpus, or a Target with neither Handler nor URL), or ctx's error when
+// it ends before the last vector, with the report of the vectors played. Each vector gets a
 // bucket of its own, named s3cors-XXXXXXXX-NNN with a random part per
 // run; the runner deletes none of them.
 func Check(ctx context.Context, target Target) (*Report, error) {
@@ -131,10 +134,10 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		if err != nil {
 			return fail(err)
 		}
-		return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+		return v.CheckResponse(resp.check(bucket)), ""
 
 	case vectors.KindPutBucketCors:
-		resp, err := t.do(ctx, http.MethodPut, "/"+bucket+"?cors", nil, []byte(*v.Document))
+		resp, err := t.do(ctx, http.MethodPut, "/"+bucket+"?cors", withMD5([]byte(*v.Document)), []byte(*v.Document))
 		if err != nil {
 			return fail(err)
 		}
@@ -142,7 +145,7 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 			if v.Expect.Error == nil {
 				return []string{fmt.Sprintf("status %d %s, want success", resp.status, resp.body)}, ""
 			}
-			return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+			return v.CheckResponse(resp.check(bucket)), ""
 		}
 		if v.Expect.Status != nil && resp.status != *v.Expect.Status {
 			return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, ""
@@ -159,7 +162,7 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 			if err != nil {
 				return fail(err)
 			}
-			return v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body}), ""
+			return v.CheckResponse(resp.check(bucket)), ""
 		}
 		return r.readBack(ctx, v, bucket), ""
 
@@ -168,7 +171,7 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		if err != nil {
 			return fail(err)
 		}
-		diffs := v.CheckResponse(vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body})
+		diffs := v.CheckResponse(resp.check(bucket))
 		if resp.status == http.StatusNoContent {
 			// The configuration is gone, the bucket is not.
 			g, err := t.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
@@ -201,7 +204,7 @@ func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) er
 	if err != nil {
 		return err
 	}
-	resp, err = r.target.do(ctx, http.MethodPut, "/"+bucket+"?cors", nil, doc)
+	resp, err = r.target.do(ctx, http.MethodPut, "/"+bucket+"?cors", withMD5(doc), doc)
 	if err != nil {
 		return err
 	}
@@ -224,7 +227,10 @@ func (r *runner) readBack(ctx context.Context, v *vectors.Vector, bucket string)
 	if ct := resp.header.Get("Content-Type"); ct != "application/xml" {
 		return []string{fmt.Sprintf("GetBucketCors Content-Type %q, want application/xml", ct)}
 	}
-	got, err := rule.Parse(resp.body)
+	if !bytes.HasPrefix(resp.body, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)) {
+		return []string{fmt.Sprintf("GetBucketCors body does not start with S3's XML declaration (G2): %q", resp.body)}
+	}
+	got, err := rule.ParseXML(resp.body)
 	if err != nil {
 		return []string{"GetBucketCors body does not parse: " + err.Error()}
 	}
@@ -232,6 +238,20 @@ func (r *runner) readBack(ctx context.Context, v *vectors.Vector, bucket string)
 		return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}
 	}
 	return v.CheckConfiguration(got)
+}
+
+// check is resp as a vector checks it.
+func (resp response) check(bucket string) vectors.Response {
+	return vectors.Response{Status: resp.status, Header: resp.header, Body: resp.body,
+		Wire: true, ProtoMajor: resp.protoMajor, Bucket: bucket}
+}
+
+// withMD5 returns the Content-MD5 header of doc: SDKs send it, or a
+// flexible checksum, with every PutBucketCors, and S3 refuses the call
+// without either (V1).
+func withMD5(doc []byte) http.Header {
+	sum := md5.Sum(doc)
+	return http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}
 }
 
 // isJSON reports whether doc is one of the JSON forms of a configuration

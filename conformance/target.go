@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 )
 
@@ -43,9 +42,10 @@ const inProcessBase = "http://s3.conformance.test"
 
 // response is an answer to one request.
 type response struct {
-	status int
-	header http.Header
-	body   []byte
+	status     int
+	header     http.Header
+	body       []byte
+	protoMajor int
 }
 
 // maxBody bounds what the runner reads of an answer.
@@ -74,12 +74,22 @@ func (t *Target) do(ctx context.Context, method, path string, header http.Header
 		}
 	}
 	if t.Handler != nil {
+		// A handler gets a request as a server makes it.
 		req.RemoteAddr = "192.0.2.1:1234"
-		rec := httptest.NewRecorder()
+		req.RequestURI = req.URL.RequestURI()
+		if req.Body == nil {
+			req.Body = http.NoBody
+		}
+		rec := &recorder{header: http.Header{}}
 		t.Handler.ServeHTTP(rec, req)
-		resp := rec.Result()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-		return response{resp.StatusCode, resp.Header, b}, nil
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		headers := rec.sent
+		if headers == nil {
+			headers = rec.header
+		}
+		return response{rec.status, headers, rec.body, 1}, nil
 	}
 	client := t.Client
 	if client == nil {
@@ -96,5 +106,37 @@ func (t *Target) do(ctx context.Context, method, path string, header http.Header
 	if resp.Close && resp.Header.Get("Connection") == "" {
 		resp.Header.Set("Connection", "close")
 	}
-	return response{resp.StatusCode, resp.Header, b}, err
+	return response{resp.StatusCode, resp.Header, b, resp.ProtoMajor}, err
 }
+
+// recorder is the ResponseWriter of in-process requests. It keeps the
+// header as it was when the status was written, and at most maxBody bytes
+// of the body; a handler writing more gets an error.
+type recorder struct {
+	header http.Header
+	sent   http.Header
+	status int
+	body   []byte
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status != 0 || code < 200 {
+		return
+	}
+	r.status = code
+	r.sent = r.header.Clone()
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	if len(r.body)+len(b) > maxBody {
+		return 0, errors.New("conformance: the answer is larger than 1 MiB")
+	}
+	r.body = append(r.body, b...)
+	return len(b), nil
+}
+
+// Flush lets handlers flush, as S3 servers do before an error body.
+func (r *recorder) Flush() { r.WriteHeader(http.StatusOK) }

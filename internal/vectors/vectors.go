@@ -236,6 +236,19 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+
+	// Wire reports that the answer came from a server, as S3's does: its
+	// error documents must be in S3's exact form, with RequestId and
+	// HostId repeating the x-amz-request-id and x-amz-id-2 headers (E1).
+	Wire bool
+	// ProtoMajor is the HTTP major version of a Wire answer. Over HTTP/2
+	// and later no answer has a Connection field (D13), so expectations of
+	// one are not checked.
+	ProtoMajor int
+	// Bucket is the bucket the request named; an error about the bucket
+	// (NoSuchBucket, NoSuchCORSConfiguration) must name it in BucketName
+	// (G3).
+	Bucket string
 }
 
 // CheckResponse compares r with the expectations of a request vector and
@@ -249,6 +262,9 @@ func (v *Vector) CheckResponse(r Response) []string {
 	}
 	for _, name := range sortedKeys(e.Headers) {
 		want := e.Headers[name]
+		if r.ProtoMajor >= 2 && http.CanonicalHeaderKey(name) == "Connection" {
+			continue // D13: HTTP/2 has no Connection field
+		}
 		got, ok := r.Header[http.CanonicalHeaderKey(name)]
 		switch {
 		case !ok:
@@ -263,20 +279,43 @@ func (v *Vector) CheckResponse(r Response) []string {
 		}
 	}
 	if e.Error != nil {
-		diffs = append(diffs, e.Error.compare(r.Body)...)
+		diffs = append(diffs, e.Error.compare(r)...)
 	}
 	return diffs
 }
 
-// compare checks an XML error body against e.
-func (e *Error) compare(body []byte) []string {
+// errorPrefix starts every S3 error document (E1).
+const errorPrefix = `<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error>"
+
+// compare checks the XML error body of r against e.
+func (e *Error) compare(r Response) []string {
+	body := r.Body
 	var got struct {
+		XMLName                                         xml.Name `xml:"Error"`
 		Code, Message, Method, ResourceType, BucketName string
+		RequestID                                       string `xml:"RequestId"`
+		HostID                                          string `xml:"HostId"`
 	}
 	if err := xml.Unmarshal(body, &got); err != nil {
 		return []string{fmt.Sprintf("error body is not an XML error document (%v): %q", err, body)}
 	}
 	var diffs []string
+	if r.Wire {
+		if !bytes.HasPrefix(body, []byte(errorPrefix)) || !bytes.HasSuffix(body, []byte("</Error>")) {
+			diffs = append(diffs, fmt.Sprintf("error body is not in S3's form (the XML declaration, a newline, one <Error> element and nothing else): %q", body))
+		}
+		for _, id := range []struct{ element, header, got string }{
+			{"RequestId", "X-Amz-Request-Id", got.RequestID},
+			{"HostId", "X-Amz-Id-2", got.HostID},
+		} {
+			if want := r.Header.Get(id.header); want == "" || id.got != want {
+				diffs = append(diffs, fmt.Sprintf("error %s = %q, want the %s header, %q", id.element, id.got, id.header, want))
+			}
+		}
+		if r.Bucket != "" && (got.Code == "NoSuchBucket" || got.Code == "NoSuchCORSConfiguration") && got.BucketName != r.Bucket {
+			diffs = append(diffs, fmt.Sprintf("error bucket_name = %q, want %q", got.BucketName, r.Bucket))
+		}
+	}
 	check := func(field, got, want string) {
 		if want != "" && got != want {
 			diffs = append(diffs, fmt.Sprintf("error %s = %q, want %q", field, got, want))
