@@ -9,7 +9,7 @@
 // messages, GetBucketCors, DeleteBucketCors). Each vector cites the rules
 // of the project's behaviour document it checks (docs/behaviour.md in the
 // repository). [Corpus] returns them; their file format, s3cors-vectors/1,
-// is described there too.
+// and what a runner checks are described in docs/vectors.md.
 //
 // # In a test suite
 //

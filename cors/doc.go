@@ -100,8 +100,10 @@
 // Compile precomputes every header value that depends only on the rule, an
 // index that finds the rules allowing an origin with a few map lookups
 // however many rules and patterns there are, and per-method rule sets.
-// Evaluate returns its Result by value and allocates only the lower-cased
-// Access-Control-Allow-Headers value when headers are requested; each
-// requested name costs a few map lookups. See BENCHMARKS.md in the
+// Evaluate returns its Result by value and allocates only for what the
+// answer holds and the request does not: the lower-cased
+// Access-Control-Allow-Headers value when headers are requested, and the
+// message of a refusal that quotes the request. Each requested name costs
+// a few map lookups. See BENCHMARKS.md in the
 // repository for measurements.
 package cors

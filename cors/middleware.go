@@ -178,11 +178,15 @@ func WithCacheSafeVary() Option {
 //
 // # Cost
 //
-// With a ResponseWriter whose header map is reused, a preflight costs one
-// allocation for the header values, plus one for the
-// Access-Control-Allow-Headers value when it asks for headers; an actual
-// request with an Origin costs one (the wrapper, which holds the header
-// values), and a request without Origin none.
+// With a ResponseWriter whose header map is reused, an accepted preflight
+// costs one allocation for the header values, plus one for the
+// Access-Control-Allow-Headers value when it asks for headers. A refused
+// one also makes its request IDs (unless [WithRequestIDs] supplies them)
+// and, for an unsupported Access-Control-Request-Method, the message that
+// quotes it. An actual request with an Origin costs one allocation (the
+// writer, which holds the header values), plus the Allow-Headers value
+// when it carries Access-Control-Request-Headers; a request without Origin
+// costs none, or one with [WithCacheSafeVary] on a configured bucket.
 //
 // Middleware panics if res is nil, and the returned function panics if the
 // handler is nil.
