@@ -4,9 +4,9 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]...
+//	go run . [-addr 127.0.0.1:9100] [-bucket name]...
 //
-// URLs are path-style (http://127.0.0.1:9000/bucket/key) and requests are
+// URLs are path-style (http://127.0.0.1:9100/bucket/key) and requests are
 // not authenticated.
 package main
 
@@ -20,7 +20,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
+	addr := flag.String("addr", "127.0.0.1:9100", "address to listen on")
 	var buckets []string
 	flag.Func("bucket", "create a bucket of this name at start (repeatable)", func(name string) error {
 		if name == "" {

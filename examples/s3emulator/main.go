@@ -23,13 +23,12 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
 )
@@ -70,7 +69,7 @@ func main() {
 		}
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := httpserver.Listen(*addr, "addr")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -78,7 +77,7 @@ func main() {
 	if len(keys) > 0 {
 		fmt.Printf("requests must be signed (AWS Signature Version 4, region %s); preflights are not authenticated\n", *region)
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	srv := httpserver.New(e, httpserver.Default)
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:8000] [-other-addr 127.0.0.1:8001] [-assets-addr 127.0.0.1:9000] [-cache-safe-vary]
+//	go run . [-addr 127.0.0.1:8000] [-other-addr 127.0.0.1:8001] [-assets-addr 127.0.0.1:8002] [-cache-safe-vary]
 //
 // The website is served on two origins: -addr, which the assets bucket's
 // CORS configuration allows, and -other-addr, which it does not. Open both
@@ -21,9 +21,9 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 	"github.com/s3cors/s3cors/examples/website/site"
 )
@@ -31,21 +31,21 @@ import (
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8000", "website address; its origin is allowed by the assets bucket's CORS configuration")
 	otherAddr := flag.String("other-addr", "127.0.0.1:8001", "second website address, an origin the configuration does not allow (empty: none)")
-	assetsAddr := flag.String("assets-addr", "127.0.0.1:9000", "address of the S3 emulator holding the assets bucket")
+	assetsAddr := flag.String("assets-addr", "127.0.0.1:8002", "address of the S3 emulator holding the assets bucket")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "make the emulator add Vary: Origin to every response of a bucket with CORS (fixes the cache pitfall; not S3's behaviour)")
 	flag.Parse()
 
-	siteLn, err := net.Listen("tcp", *addr)
+	siteLn, err := httpserver.Listen(*addr, "addr")
 	if err != nil {
 		log.Fatal(err)
 	}
 	var otherLn net.Listener
 	if *otherAddr != "" {
-		if otherLn, err = net.Listen("tcp", *otherAddr); err != nil {
+		if otherLn, err = httpserver.Listen(*otherAddr, "other-addr"); err != nil {
 			log.Fatal(err)
 		}
 	}
-	assetsLn, err := net.Listen("tcp", *assetsAddr)
+	assetsLn, err := httpserver.Listen(*assetsAddr, "assets-addr")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func main() {
 
 	errc := make(chan error, 3)
 	serve := func(ln net.Listener, h http.Handler) {
-		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		srv := httpserver.New(h, httpserver.Default)
 		errc <- srv.Serve(ln)
 	}
 	go serve(assetsLn, assets)

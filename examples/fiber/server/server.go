@@ -69,6 +69,10 @@ func New() *Server {
 		StrictRouting: true,
 		BodyLimit:     BodyLimit,
 		ErrorHandler:  s.handleError,
+		// Abandoned, idle or stalled connections do not stay open.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  60 * time.Second,
 	})
 	s.app.Use(setRequestIDs)
 	// CORS comes before every route, and would come before authentication
