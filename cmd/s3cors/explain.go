@@ -51,6 +51,7 @@ func runExplain(e *env, args []string) int {
 	target := &choice{"object", []string{"object", "bucket"}}
 	fs.Var(target, "target", "")
 	rawFile := fs.String("request", "", "")
+	harFile := fs.String("har", "", "")
 	format := &choice{"text", []string{"text", "json"}}
 	fs.Var(format, "format", "")
 	pos, err := parseArgs(fs, args)
@@ -58,6 +59,9 @@ func runExplain(e *env, args []string) int {
 		return flagError(e, "explain", err)
 	}
 	set := setFlags(fs)
+	if set["har"] {
+		return runExplainHAR(e, pos, set, *harFile, format.value)
+	}
 	switch {
 	case len(pos) == 0:
 		return usageError(e, "explain", "no configuration file given", "pass the file first, such as 's3cors explain cors.json --origin https://app.example.com'")
@@ -83,7 +87,7 @@ func runExplain(e *env, args []string) int {
 		raw, err := parseRawRequest(data)
 		if err != nil {
 			return usageError(e, "explain", fmt.Sprintf("cannot read the request in %s: %v", displayName(*rawFile), err),
-				`expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ...") or as browser developer tools show it ("Name: value" header lines), saved as UTF-8 text`)
+				`expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ..."), as browser developer tools show it ("Name: value" header lines) or copy it ("Copy as cURL": curl 'URL' -H 'Origin: ...'), saved as UTF-8 text`)
 		}
 		req.Method = raw.Method
 		req.Origin, haveOrigin = raw.Origin, true // a raw request without Origin is a request without Origin

@@ -12,10 +12,14 @@ Usage:
   s3cors <command> [flags] [arguments]
 
 Commands:
-  lint      report what S3 would refuse and what it would accept but should not
-  explain   show S3's exact answer to a request, and why each rule matched or not
+  lint      report what S3 would refuse and what it would accept but should not;
+            with --client, which requests of a recorded client (the AWS SDK
+            for JavaScript v3, presigned URLs) the configuration refuses
+  explain   show S3's exact answer to a request, and why each rule matched or
+            not; with --har, explain the CORS failures of a browser's export
   convert   rewrite a configuration as XML, AWS CLI JSON or S3 console JSON
-  serve     serve a folder as a CORS-enabled bucket, for local development
+  serve     serve a folder as a CORS-enabled bucket, for local development;
+            with --writable, uploads too
   help      show help for a command
   version   print the version
 
@@ -28,7 +32,9 @@ without the rest being read.
 
 Examples:
   s3cors lint cors.json
+  s3cors lint cors.json --client aws-sdk-js-v3
   s3cors explain cors.xml --origin https://app.example.com --request-method PUT
+  s3cors explain cors.json --har failing-upload.har
   s3cors convert cors.json --to xml
   s3cors serve --config cors.json --dir ./public
 
@@ -55,7 +61,8 @@ var commandHelp = map[string]string{
 
 func lintUsage() string {
 	var b strings.Builder
-	b.WriteString(`Usage: s3cors lint [--format text|json] [--fail-on error|warning|info] FILE...
+	b.WriteString(`Usage: s3cors lint [--format text|json] [--fail-on error|warning|info]
+         [--client NAME]... [--origin ORIGIN]... FILE...
 
 Lint first gives S3's verdict on each configuration: whether PutBucketCors
 would accept it and, if not, the error code and message S3 answers with (the
@@ -71,6 +78,10 @@ Flags:
   --fail-on LEVEL      lowest severity that makes lint exit 1: error
                        (default), warning or info; S3's refusals count as
                        errors
+  --client NAME        replay the requests a real client sends from a
+                       browser (repeatable, or comma-separated); "list"
+                       prints the recorded clients and their versions
+  --origin ORIGIN      the page's origin for --client (repeatable)
 
 A configuration larger than 64 KiB, the most S3 accepts, is refused as S3
 refuses it (MaxMessageLengthExceeded, "Your request was too big.") after
@@ -86,10 +97,43 @@ JSON output is one array with an object per file, in argument order:
                        "value": "...", "detail": "..."}]},
     "findings": [{"id": "S3C104", "severity": "error", "rule": 0,
                   "value": "...", "message": "...", "fix": "..."}]}]
+With --client, each object also has "clients", one entry per profile and
+origin (empty when S3 refuses the configuration):
+    "clients": [{"client": "aws-sdk-js-v3:multipart",
+                 "origin": "https://app.example.com", "allowed": false,
+                 "requests": [{"operation": "UploadPart", "method": "PUT",
+                   "preflight": true, "requestHeaders": ["authorization", ...],
+                   "allowed": false, "rule": 0,
+                   "problems": [{"stage": "expose", "rule": 0,
+                     "header": "ETag", "message": "...", "fix": "..."}]}]}]
+"stage" is "preflight" (S3 refuses the preflight), "request" (S3 sends no
+CORS headers with the response) or "expose" (a header the client must read
+is not exposed); "rule" of a request is the rule that allows it, and of a
+problem the rule its fix changes; "header" is the header at fault, or null.
 "code" and "message" are S3's, byte for byte; "detail" says in plain words
 what is wrong and how to fix it. "rule" is the zero-based rule index, or null
 when the item concerns the whole document; "value" is the value at fault, or
 null. Characters such as <, > and & are written as they are, not escaped.
+
+Client profiles (--client) replay the requests a real client sends from a
+browser, each with its preflight as the browser sent it, through the
+configuration, with the same engine as explain, and report each request the
+configuration refuses: why each rule refuses it and the smallest change that
+allows it, such as the headers to add to a rule's AllowedHeaders, or ETag to
+add to its ExposeHeaders when the client must read that response header
+(multipart uploads). A NAME is a profile (aws-sdk-js-v3:multipart), a client
+for all its profiles (aws-sdk-js-v3) or an operation alone (put-object):
+  aws-sdk-js-v3:put-object      PutObjectCommand
+  aws-sdk-js-v3:multipart       Upload of @aws-sdk/lib-storage
+  aws-sdk-js-v3:get-object      GetObjectCommand
+  aws-sdk-js-v3:presigned-put   fetch PUT to a URL of getSignedUrl
+  aws-sdk-js-v3:presigned-post  form POST of createPresignedPost
+  aws-sdk-js-v3:delete-object   DeleteObjectCommand
+The requests come from each --origin, or else from every origin the
+configuration allows: each AllowedOrigin as written, a pattern with "app"
+(or port 8080) in place of its "*" (https://*.example.com gives
+https://app.example.com), and "*" as https://app.example.com. A refused
+request makes lint exit 1 whatever --fail-on says.
 
 Findings (IDs are stable; S3C1xx origins, S3C2xx headers, S3C3xx rule
 order, S3C4xx methods and exposed headers, S3C5xx MaxAgeSeconds):
@@ -107,6 +151,8 @@ Examples:
   s3cors lint --fail-on warning cors/*.json
   s3cors lint --format json cors.xml | jq '.[].findings[].id'
   aws s3api get-bucket-cors --bucket my-bucket | s3cors lint -
+  s3cors lint --client aws-sdk-js-v3 --origin https://app.example.com cors.json
+  s3cors lint --client list
 `)
 	return b.String()
 }
@@ -114,6 +160,7 @@ Examples:
 const explainUsage = `Usage: s3cors explain FILE --origin ORIGIN [--method METHOD]
          [--request-method METHOD] [--request-header HEADERS]...
          [--target object|bucket] [--request FILE|-] [--format text|json]
+       s3cors explain [FILE] --har HARFILE|- [--format text|json]
 
 Explain prints exactly what S3 would answer to one request under the
 configuration in FILE: for a preflight (OPTIONS) the status, the headers in
@@ -135,11 +182,16 @@ Flags:
                            ResourceType of a refused preflight
   --request FILE|-         read the request from a file or standard input,
                            as "curl -v" prints it ("> OPTIONS /key HTTP/1.1",
-                           "> Origin: ...") or as browser developer tools
+                           "> Origin: ..."), as browser developer tools
                            show request headers ("Name: value" lines,
-                           optionally after a request line), as UTF-8
-                           text of at most 1 MiB; flags override what it
-                           says
+                           optionally after a request line) or as they
+                           copy a request ("Copy as cURL", bash form:
+                           curl 'URL' -X OPTIONS -H 'Origin: ...'), as
+                           UTF-8 text of at most 1 MiB; flags override
+                           what it says
+  --har HARFILE|-          explain every CORS request recorded in a HAR
+                           export of the browser's Network panel instead
+                           (see below)
   --format text|json       output for people (default), or JSON
 
 With --request, the target comes from the request line's path, with the query
@@ -172,6 +224,50 @@ JSON output:
 "matched_rule" is the first such rule, the one S3 applies. Characters such
 as <, > and & are written as they are, not escaped.
 
+With --har, explain reads a HAR file ("Save all as HAR" in Chromium's or
+Firefox's Network panel; at most 32 MiB) and picks the requests that involve
+CORS: those with a cross-origin Origin, preflights (OPTIONS with
+Access-Control-Request-Method) and responses with Access-Control-* headers.
+Each preflight is paired with the request it was sent for. For each
+exchange it says whether the browser let the page read the response and, if
+not, why, with a fix:
+  - with FILE, the bucket's configuration, each request is evaluated as S3
+    evaluates it, and the rule clause that refused it is named (origin,
+    method or a requested header, such as x-amz-checksum-crc32 missing from
+    AllowedHeaders), with every rule's reason;
+  - without FILE, the recorded answers are judged: a refused preflight, a
+    missing Access-Control-Allow-Origin, another origin's answer, a
+    requested header missing from Access-Control-Allow-Headers, "*" for a
+    request with cookies, an ETag the page cannot read.
+Failures that look like CORS errors in the browser but that no CORS
+configuration causes or cures are named as such: a preflight answered with a
+redirect (3xx), a preflight refused by authentication (SignatureDoesNotMatch
+and other credential errors, or 401: S3 answers preflights unauthenticated),
+an expired presigned URL (403 "Request has expired", or X-Amz-Date plus
+X-Amz-Expires before the request was sent), and Private Network Access
+(Access-Control-Request-Private-Network, which S3 never answers).
+
+JSON output with --har:
+  {"file": "...", "configuration": "cors.json" or null, "entries": 12,
+   "exchanges": [{"method": "PUT", "url": "...", "origin": "...",
+     "preflight": {"entry": 3, "method": "OPTIONS", "status": 403,
+                   "request_method": "PUT", "request_headers": ["..."],
+                   "rules": [...]} or null,
+     "actual": {"entry": 4, "method": "PUT", "status": 0, "rules": [...]}
+               or null,
+     "outcome": "allowed", "refused", "look-alike" or "no-origin",
+     "findings": [{"kind": "header-not-allowed", "severity": "error",
+                   "message": "...", "fix": "..."}]}]}
+"entry" is the zero-based index in the HAR's log.entries; status 0 means
+no response was recorded, as for a request the browser blocked. "rules" (as
+above) appear only with FILE. Kinds of findings: header-not-allowed,
+method-not-allowed, origin-not-allowed, bad-preflight, preflight-refused,
+no-configuration, no-bucket, missing-allow-origin, origin-mismatch,
+credentials-with-wildcard, credentials-not-allowed, no-response,
+redirected-preflight, authenticated-preflight, expired-presigned-url,
+private-network-access, and the notes header-not-exposed, recorded-differs
+and no-origin.
+
 Exit status: 0 when the answer was printed, whatever it is; 1 when S3 would
 refuse the configuration (its error is printed); 2 for a usage error or a file
 that cannot be read.
@@ -183,6 +279,8 @@ Examples:
   curl -sv -X OPTIONS https://bucket.s3.amazonaws.com/key \
       -H 'Origin: https://app.example.com' \
       -H 'Access-Control-Request-Method: PUT' 2>&1 | s3cors explain cors.json --request -
+  s3cors explain cors.json --har app.example.com.har
+  aws s3api get-bucket-cors --bucket my-bucket | s3cors explain - --har upload.har
 `
 
 const convertUsage = `Usage: s3cors convert FILE --to xml|json|console
@@ -205,34 +303,60 @@ Examples:
 `
 
 const serveUsage = `Usage: s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
+         [--writable [--max-upload SIZE]] [--dotfiles]
 
-Serve serves the files of DIR, read-only, as if they were the objects of an
-S3 bucket with the CORS configuration in FILE, so that a page in development
-meets the same CORS answers as it will from S3: preflights are answered as S3
-answers them, and other responses get S3's CORS headers. "/" is the bucket,
-every other path an object. One line per request goes to standard error, with
-the method, path, status and the CORS verdict (the rule that matched, refused,
-or no Origin). Stop it with Ctrl-C.
+Serve serves the files of DIR as if they were the objects of an S3 bucket
+with the CORS configuration in FILE, so that a page in development meets the
+same CORS answers as it will from S3: preflights are answered as S3 answers
+them, and other responses, errors included, get S3's CORS headers. "/" is
+the bucket, every other path an object whose key is the file's path in DIR.
+One line per request goes to standard error, with the method, path, status
+and the CORS verdict (the rule that matched, refused, or no Origin). Stop it
+with Ctrl-C.
+
+It answers as a bucket does, not as a web server: a missing key, a folder
+and a key with a segment starting with "." (such as .env or .git/config,
+unless --dotfiles) get S3's 404 NoSuchKey XML error; "/" gets 403
+AccessDenied, as S3 answers an anonymous listing; nothing is listed and
+nothing redirects (no index.html, no added slash). GET and HEAD return the
+object with ETag (the quoted MD5 of the content, as S3 gives for objects
+uploaded in one part) and Last-Modified, and honour conditional and range
+requests. Other methods get 405 MethodNotAllowed, PUT and DELETE too unless
+--writable.
+
+With --writable, PUT stores the request body as the object (creating
+folders as needed, through a temporary file renamed into place, so that
+readers never see half an upload) and answers 200 with its ETag; DELETE
+removes it and answers 204, as S3 does whether or not it existed. A body
+larger than --max-upload gets S3's 400 EntityTooLarge. Keys that are not
+plain paths inside DIR (empty, "." or ".." segments, backslashes) get 400
+InvalidArgument, so nothing is written outside DIR.
 
 It closes connections that stall, so that none is held forever: a client
 must send a request's head within 10 seconds and the whole request within
 30; a response must be written within 30 seconds; a keep-alive connection
-idle for 60 seconds is closed (browsers open a new one when needed).
+idle for 60 seconds is closed (browsers open a new one when needed). An
+upload must therefore arrive within 30 seconds.
 
 Flags:
-  --config FILE    the CORS configuration (required)
-  --dir DIR        the folder to serve (required)
-  --addr ADDR      where to listen (default 127.0.0.1:8080; use
-                   127.0.0.1:0 for any free port)
-  --cache-safe     add "Vary: Origin" to responses no rule matched, so
-                   browser and CDN caches do not reuse them across origins;
-                   S3 does not do this
+  --config FILE      the CORS configuration (required)
+  --dir DIR          the folder to serve (required)
+  --addr ADDR        where to listen (default 127.0.0.1:8080; use
+                     127.0.0.1:0 for any free port)
+  --cache-safe       add "Vary: Origin" to responses no rule matched, so
+                     browser and CDN caches do not reuse them across
+                     origins; S3 does not do this
+  --writable         accept PUT (upload) and DELETE
+  --max-upload SIZE  the largest upload --writable accepts, in bytes or
+                     with KiB, MiB or GiB (default 100MiB)
+  --dotfiles         serve keys with a segment starting with "."
 
 Exit status: 0 after Ctrl-C; 1 when S3 would refuse the configuration; 2 for
 a usage error, a file that cannot be read or an address that cannot be used.
 
-Example:
+Examples:
   s3cors serve --config cors.json --dir ./public --addr 127.0.0.1:9000
+  s3cors serve --config cors.json --dir ./bucket --writable --max-upload 10MiB
 `
 
 const helpUsage = `Usage: s3cors help [COMMAND]

@@ -197,7 +197,7 @@ func TestStdinOnce(t *testing.T) {
 // Origin.
 func TestRequestNotARequest(t *testing.T) {
 	t.Parallel()
-	const expected = `expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ...") or as browser developer tools show it ("Name: value" header lines), saved as UTF-8 text`
+	const expected = `expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ..."), as browser developer tools show it ("Name: value" header lines) or copy it ("Copy as cURL": curl 'URL' -H 'Origin: ...'), saved as UTF-8 text`
 	utf16 := func(s string) string {
 		var b strings.Builder
 		b.WriteString("\xff\xfe")

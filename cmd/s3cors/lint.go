@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,10 @@ type lintReport struct {
 	File     string        `json:"file"`
 	S3       s3Verdict     `json:"s3"`
 	Findings []jsonFinding `json:"findings"`
+	// Clients is how the client profiles of --client fare, one report per
+	// profile and origin; absent without --client, empty when S3 refuses
+	// the configuration.
+	Clients *[]clientReport `json:"clients,omitempty"`
 
 	config   *rule.Configuration // nil when the document could not be decoded
 	problems []*rule.Error
@@ -24,12 +29,12 @@ type lintReport struct {
 
 // s3Verdict is whether PutBucketCors would accept the configuration.
 type s3Verdict struct {
-	Accepted bool      `json:"accepted"`
-	Errors   []s3Error `json:"errors"`
+	Accepted bool        `json:"accepted"`
+	Errors   []s3Refusal `json:"errors"`
 }
 
-// s3Error is one S3 refusal, as S3 reports it.
-type s3Error struct {
+// s3Refusal is one S3 refusal, as S3 reports it.
+type s3Refusal struct {
 	Code    string  `json:"code"`
 	Message string  `json:"message"`
 	Rule    *int    `json:"rule"`
@@ -59,7 +64,7 @@ func intPtr(i int) *int {
 
 // lintDocument judges doc, read from the named file.
 func lintDocument(name string, doc []byte) *lintReport {
-	rep := &lintReport{File: name, S3: s3Verdict{Errors: []s3Error{}}, Findings: []jsonFinding{}}
+	rep := &lintReport{File: name, S3: s3Verdict{Errors: []s3Refusal{}}, Findings: []jsonFinding{}}
 	c, err := decodeConfig(doc)
 	if err != nil {
 		var re *rule.Error
@@ -74,7 +79,7 @@ func lintDocument(name string, doc []byte) *lintReport {
 	}
 	rep.S3.Accepted = len(rep.problems) == 0
 	for _, p := range rep.problems {
-		e := s3Error{Code: p.Code, Message: p.Message, Rule: intPtr(p.Rule), Detail: p.Detail}
+		e := s3Refusal{Code: p.Code, Message: p.Message, Rule: intPtr(p.Rule), Detail: p.Detail}
 		if hasValue(p) {
 			e.Value = strPtr(p.Value)
 		}
@@ -119,9 +124,31 @@ func runLint(e *env, args []string) int {
 	failOn := &choice{"error", []string{"error", "warning", "info"}}
 	flags.Var(format, "format", "")
 	flags.Var(failOn, "fail-on", "")
+	var clientArgs, originArgs stringList
+	flags.Var(&clientArgs, "client", "")
+	flags.Var(&originArgs, "origin", "")
 	files, err := parseArgs(flags, args)
 	if err != nil {
 		return flagError(e, "lint", err)
+	}
+	if slices.Contains(clientArgs, "list") {
+		if err := writeClientList(e.stdout); err != nil {
+			fmt.Fprintf(e.stderr, "lint: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	profiles, err := resolveClients(clientArgs)
+	if err != nil {
+		return usageError(e, "lint", "--client", err.Error())
+	}
+	if len(originArgs) > 0 && len(profiles) == 0 {
+		return usageError(e, "lint", "--origin is only used with --client", "add --client NAME (see --client list), or drop --origin")
+	}
+	for _, o := range originArgs {
+		if o == "" {
+			return usageError(e, "lint", "--origin is empty", "pass the page's origin, such as --origin https://app.example.com")
+		}
 	}
 	if len(files) == 0 {
 		return usageError(e, "lint", "no configuration file given", "pass one or more files, such as 's3cors lint cors.json', or - for standard input")
@@ -143,6 +170,18 @@ func runLint(e *env, args []string) int {
 		reports = append(reports, rep)
 		if w, any := rep.worst(); any && w >= threshold && code == exitOK {
 			code = exitFindings
+		}
+		if len(profiles) > 0 {
+			clients := []clientReport{}
+			if rep.config != nil && len(rep.problems) == 0 {
+				clients = checkClients(rep.config, profiles, clientOrigins(rep.config, originArgs))
+			}
+			rep.Clients = &clients
+			for _, c := range clients {
+				if !c.Allowed && code == exitOK {
+					code = exitFindings
+				}
+			}
 		}
 	}
 
@@ -227,6 +266,7 @@ func writeLintText(e *env, rep *lintReport) {
 		fmt.Fprintf(w, "                   why: %s\n", f.Why)
 		fmt.Fprintf(w, "                   fix: %s\n", f.Fix)
 	}
+	defer writeLintClientsText(e, rep)
 	if len(rep.found) == 0 {
 		if rep.config != nil {
 			fmt.Fprintln(w, "  no findings")
@@ -244,6 +284,22 @@ func writeLintText(e *env, rep *lintReport) {
 		}
 	}
 	fmt.Fprintf(w, "  %d finding%s: %s\n", len(rep.found), plural(len(rep.found)), strings.Join(parts, ", "))
+}
+
+// writeLintClientsText prints how the client profiles of --client fare.
+func writeLintClientsText(e *env, rep *lintReport) {
+	if rep.Clients == nil {
+		return
+	}
+	if len(rep.problems) > 0 {
+		fmt.Fprintln(e.stdout, "  client profiles not checked: S3 refuses this configuration; fix it first")
+		return
+	}
+	if len(*rep.Clients) == 0 {
+		fmt.Fprintln(e.stdout, "  client profiles not checked: no AllowedOrigin can be matched; pass the page's origin with --origin")
+		return
+	}
+	writeClientsText(e, e.stdout, *rep.Clients)
 }
 
 func plural(n int) string {

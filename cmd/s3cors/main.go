@@ -3,12 +3,15 @@
 //
 // Usage:
 //
-//	s3cors lint [--format text|json] [--fail-on error|warning|info] FILE...
+//	s3cors lint [--format text|json] [--fail-on error|warning|info]
+//	            [--client NAME]... [--origin ORIGIN]... FILE...
 //	s3cors explain FILE --origin ORIGIN [--method M] [--request-method M]
 //	               [--request-header H]... [--target object|bucket]
 //	               [--request FILE|-] [--format text|json]
+//	s3cors explain [FILE] --har FILE|- [--format text|json]
 //	s3cors convert FILE --to xml|json|console
 //	s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
+//	             [--writable] [--max-upload SIZE] [--dotfiles]
 //	s3cors help [COMMAND]
 //	s3cors version
 //

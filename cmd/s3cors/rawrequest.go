@@ -31,7 +31,8 @@ type rawRequest struct {
 // value on the next). A request line such as "OPTIONS /key HTTP/1.1" is
 // optional, but there must be one or a field that explain reads (see
 // knownField): binary data, text that is not UTF-8 and text without either
-// are refused. The caller bounds the size of data (maxRequestSize); lines
+// are refused. A curl command, as developer tools copy a request ("Copy as
+// cURL"), is read by parseCurlCommand. The caller bounds the size of data (maxRequestSize); lines
 // may be of any length within it.
 func parseRawRequest(data []byte) (*rawRequest, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
@@ -41,6 +42,9 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 		return nil, fmt.Errorf("it is not UTF-8 text, so it is binary data or text in another encoding, not a request")
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // a byte order mark, as some editors write
+	if isCurlCommand(string(data)) {
+		return parseCurlCommand(string(data))
+	}
 
 	req := &rawRequest{}
 	var lines []string

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -74,8 +75,12 @@ func serve(e *env, args []string, opts serveOptions) int {
 	config := flags.String("config", "", "")
 	dir := flags.String("dir", "", "")
 	addr := flags.String("addr", "127.0.0.1:8080", "")
-	var cacheSafe boolFlag
+	var cacheSafe, writable, dotfiles boolFlag
 	flags.Var(&cacheSafe, "cache-safe", "")
+	flags.Var(&writable, "writable", "")
+	flags.Var(&dotfiles, "dotfiles", "")
+	maxUpload := sizeFlag(defaultMaxUpload)
+	flags.Var(&maxUpload, "max-upload", "")
 	pos, err := parseArgs(flags, args)
 	if err != nil {
 		return flagError(e, "serve", err)
@@ -108,8 +113,14 @@ func serve(e *env, args []string, opts serveOptions) int {
 	if cacheSafe {
 		corsOpts = append(corsOpts, cors.WithCacheSafeVary())
 	}
-	files := http.FileServer(http.Dir(e.path(*dir)))
-	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, corsOpts...)(readOnly(files)))
+	root, err := os.OpenRoot(e.path(*dir))
+	if err != nil {
+		return usageError(e, "serve", fmt.Sprintf("cannot open the folder %s: %v", *dir, unwrapPathError(err)), "check its permissions")
+	}
+	defer root.Close()
+	files := &bucketFiles{dir: *dir, root: root, dotfiles: bool(dotfiles), writable: bool(writable), maxUpload: int64(maxUpload)}
+	// The middleware is outside, so that errors get the CORS headers too.
+	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, corsOpts...)(files))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -127,7 +138,11 @@ func serve(e *env, args []string, opts serveOptions) int {
 	defer stop()
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	fmt.Fprintf(e.stdout, "s3cors: serving %s with the CORS configuration %s at http://%s/ (Ctrl-C to stop)\n", *dir, *config, ln.Addr())
+	mode := ""
+	if writable {
+		mode = " (writable: PUT stores, DELETE removes)"
+	}
+	fmt.Fprintf(e.stdout, "s3cors: serving %s%s with the CORS configuration %s at http://%s/ (Ctrl-C to stop)\n", *dir, mode, *config, ln.Addr())
 	if opts.listening != nil {
 		opts.listening(ln.Addr())
 	}
@@ -158,17 +173,30 @@ func unwrapOpError(err error) error {
 	return err
 }
 
-// readOnly refuses methods that would change the bucket, as S3 would
-// without credentials; the CORS headers still apply to the refusal.
-func readOnly(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "this development server is read-only", http.StatusMethodNotAllowed)
-			return
+// sizeFlag is a size in bytes, given as a number with an optional KiB,
+// MiB or GiB suffix.
+type sizeFlag int64
+
+func (f *sizeFlag) String() string { return strconv.FormatInt(int64(*f), 10) }
+
+func (f *sizeFlag) Set(v string) error {
+	mult := int64(1)
+	num := v
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			num, mult = n, u.mult
+			break
 		}
-		next.ServeHTTP(w, r)
-	})
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size: give a number of bytes, optionally with KiB, MiB or GiB, such as 100MiB", v)
+	}
+	*f = sizeFlag(n * mult)
+	return nil
 }
 
 // statusRecorder remembers the status a handler writes.

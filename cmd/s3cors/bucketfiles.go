@@ -1,0 +1,270 @@
+package main
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// defaultMaxUpload is the largest body serve --writable stores unless
+// --max-upload says otherwise.
+const defaultMaxUpload = 100 << 20
+
+// bucketFiles serves a folder as the objects of an S3 bucket: keys are
+// file paths, missing keys and folders are S3's NoSuchKey, there are no
+// listings and no redirects, and with writable, PUT stores and DELETE
+// removes objects.
+type bucketFiles struct {
+	dir       string   // the folder, as given
+	root      *os.Root // the folder; nothing outside it is opened
+	dotfiles  bool     // serve keys with a segment starting with "."
+	writable  bool
+	maxUpload int64
+}
+
+// writeS3Error writes an S3 XML error. extra holds more elements, in order, as
+// name and value pairs.
+func writeS3Error(w http.ResponseWriter, r *http.Request, status int, code, message string, extra ...string) {
+	id := make([]byte, 8)
+	rand.Read(id)
+	host := make([]byte, 48)
+	rand.Read(host)
+	requestID := strings.ToUpper(hex.EncodeToString(id))
+	hostID := base64.StdEncoding.EncodeToString(host)
+	h := w.Header()
+	h.Set("Content-Type", "application/xml")
+	h.Set("X-Amz-Request-Id", requestID)
+	h.Set("X-Amz-Id-2", hostID)
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error>")
+	element := func(name, value string) {
+		b.WriteString("<" + name + ">")
+		xml.EscapeText(&b, []byte(value))
+		b.WriteString("</" + name + ">")
+	}
+	element("Code", code)
+	element("Message", message)
+	for i := 0; i+1 < len(extra); i += 2 {
+		element(extra[i], extra[i+1])
+	}
+	element("RequestId", requestID)
+	element("HostId", hostID)
+	b.WriteString("</Error>")
+	if r.Method == http.MethodHead {
+		w.WriteHeader(status) // S3 sends no body with HEAD
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(status)
+	io.WriteString(w, b.String())
+}
+
+func noSuchKey(w http.ResponseWriter, r *http.Request, key string) {
+	writeS3Error(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", "Key", key)
+}
+
+// objectKey returns the key of r's URL path, and whether it can name a
+// file in the folder: not the bucket itself, no empty, "." or ".."
+// segment, no backslash or NUL. hidden reports a segment starting with
+// ".".
+func objectKey(r *http.Request) (key string, ok, hidden bool) {
+	key = strings.TrimPrefix(r.URL.Path, "/")
+	if key == "" || strings.ContainsAny(key, "\\\x00") {
+		return key, false, false
+	}
+	for seg := range strings.SplitSeq(key, "/") {
+		switch {
+		case seg == "" || seg == "." || seg == "..":
+			return key, false, false
+		case strings.HasPrefix(seg, "."):
+			hidden = true
+		}
+	}
+	return key, true, hidden
+}
+
+func (b *bucketFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		b.get(w, r)
+	case http.MethodPut, http.MethodDelete:
+		if !b.writable {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed",
+				"The specified method is not allowed against this resource. This development server is read-only: start it with --writable to accept PUT and DELETE.",
+				"Method", r.Method, "ResourceType", "OBJECT")
+			return
+		}
+		if r.Method == http.MethodPut {
+			b.put(w, r)
+		} else {
+			b.delete(w, r)
+		}
+	default:
+		w.Header().Set("Allow", b.allow())
+		writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.",
+			"Method", r.Method, "ResourceType", "OBJECT")
+	}
+}
+
+func (b *bucketFiles) allow() string {
+	if b.writable {
+		return "GET, HEAD, PUT, DELETE"
+	}
+	return "GET, HEAD"
+}
+
+func (b *bucketFiles) get(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "" || r.URL.Path == "/" {
+		// Listing the bucket takes s3:ListBucket, which anonymous
+		// requests lack.
+		writeS3Error(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
+		return
+	}
+	key, ok, hidden := objectKey(r)
+	if !ok || (hidden && !b.dotfiles) {
+		noSuchKey(w, r, key)
+		return
+	}
+	f, err := b.root.Open(key)
+	if err != nil {
+		noSuchKey(w, r, key)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		noSuchKey(w, r, key) // a folder is no object
+		return
+	}
+	sum := md5.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+		return
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+		return
+	}
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
+	w.Header().Set("Accept-Ranges", "bytes")
+	http.ServeContent(w, r, fi.Name(), fi.ModTime(), f)
+}
+
+func (b *bucketFiles) put(w http.ResponseWriter, r *http.Request) {
+	key, ok, hidden := objectKey(r)
+	if !ok {
+		writeS3Error(w, r, http.StatusBadRequest, "InvalidArgument",
+			"This development server stores objects as files, so a key must not be empty or have empty, \".\" or \"..\" segments, backslashes or NUL: use another key.",
+			"ArgumentName", "key", "ArgumentValue", key)
+		return
+	}
+	if hidden && !b.dotfiles {
+		writeS3Error(w, r, http.StatusBadRequest, "InvalidArgument",
+			"A segment of this key starts with \".\", which this development server does not serve: use another key, or start it with --dotfiles.",
+			"ArgumentName", "key", "ArgumentValue", key)
+		return
+	}
+	if r.ContentLength > b.maxUpload {
+		tooLarge(w, r, r.ContentLength, b.maxUpload)
+		return
+	}
+	// The parent folders, created inside the root.
+	dir := ""
+	segs := strings.Split(key, "/")
+	for _, seg := range segs[:len(segs)-1] {
+		dir = filepath.Join(dir, seg)
+		if err := b.root.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			b.storeFailed(w, r, key, err)
+			return
+		}
+		if fi, err := b.root.Stat(dir); err != nil || !fi.IsDir() {
+			b.storeFailed(w, r, key, fmt.Errorf("%s is a file", dir))
+			return
+		}
+	}
+	base := segs[len(segs)-1]
+	if fi, err := b.root.Lstat(key); err == nil && fi.IsDir() {
+		b.storeFailed(w, r, key, errors.New("a folder has that name"))
+		return
+	}
+	tmp := filepath.Join(dir, ".s3cors-upload-"+base+"-"+randomSuffix())
+	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		b.storeFailed(w, r, key, err)
+		return
+	}
+	sum := md5.New()
+	n, err := io.Copy(io.MultiWriter(f, sum), io.LimitReader(r.Body, b.maxUpload+1))
+	cerr := f.Close()
+	abs := filepath.Join(b.root.Name(), tmp)
+	if err == nil && n > b.maxUpload {
+		os.Remove(abs)
+		tooLarge(w, r, -1, b.maxUpload)
+		return
+	}
+	if err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(abs, filepath.Join(b.root.Name(), dir, base))
+	}
+	if err != nil {
+		os.Remove(abs)
+		b.storeFailed(w, r, key, err)
+		return
+	}
+	w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
+	w.WriteHeader(http.StatusOK)
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// tooLarge answers S3's EntityTooLarge. size is the proposed size, or -1
+// when the body had no Content-Length.
+func tooLarge(w http.ResponseWriter, r *http.Request, size, limit int64) {
+	extra := []string{}
+	if size >= 0 {
+		extra = append(extra, "ProposedSize", strconv.FormatInt(size, 10))
+	}
+	extra = append(extra, "MaxSizeAllowed", strconv.FormatInt(limit, 10))
+	w.Header().Set("Connection", "close") // the rest of the body is not read
+	writeS3Error(w, r, http.StatusBadRequest, "EntityTooLarge",
+		fmt.Sprintf("Your proposed upload exceeds the maximum allowed size. This development server accepts at most %d bytes: start it with a larger --max-upload.", limit),
+		extra...)
+}
+
+// storeFailed reports that the object could not be written.
+func (b *bucketFiles) storeFailed(w http.ResponseWriter, r *http.Request, key string, err error) {
+	writeS3Error(w, r, http.StatusInternalServerError, "InternalError",
+		fmt.Sprintf("This development server could not store %s in %s: %v. Check the folder's permissions, and that no file or folder stands in the key's way.", key, b.dir, unwrapPathError(err)))
+}
+
+func (b *bucketFiles) delete(w http.ResponseWriter, r *http.Request) {
+	key, ok, hidden := objectKey(r)
+	if ok && (!hidden || b.dotfiles) {
+		if fi, err := b.root.Lstat(key); err == nil && fi.Mode().IsRegular() {
+			if err := b.root.Remove(key); err != nil {
+				b.storeFailed(w, r, key, err)
+				return
+			}
+		}
+	}
+	// S3 answers 204 whether or not the key existed.
+	w.WriteHeader(http.StatusNoContent)
+}
