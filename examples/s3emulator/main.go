@@ -8,8 +8,8 @@
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, every request except a
 // preflight must be signed with AWS Signature Version 4 (Authorization
-// header or presigned URL) with one of the given keys, for -region, as on
-// S3. For example, with the AWS CLI:
+// header, presigned URL or, for an upload from an HTML form, POST policy)
+// with one of the given keys, for -region, as on S3. For example, with the AWS CLI:
 //
 //	aws --endpoint-url http://127.0.0.1:9000 s3api create-bucket --bucket demo
 //	aws --endpoint-url http://127.0.0.1:9000 s3api put-bucket-cors --bucket demo \

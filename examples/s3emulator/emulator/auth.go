@@ -9,7 +9,8 @@ import (
 
 // WithAuth makes the emulator authenticate requests as S3 does: every
 // request except a preflight must be signed with AWS Signature Version 4,
-// in its Authorization header or as a presigned URL, with one of v's access
+// in its Authorization header, as a presigned URL or, for an upload from an
+// HTML form (POST Object), by the form's POST policy, with one of v's access
 // keys and for v's region. v's fields must not change once the emulator is
 // in use.
 //
@@ -36,7 +37,15 @@ func (s *settings) authenticate(h http.Handler) http.Handler {
 	if s.auth == nil {
 		return h
 	}
-	return s.auth.Handler(h, refuse)
+	verified := s.auth.Handler(h, refuse)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isFormUpload(r) {
+			// Its signature is in the form: servePost verifies it.
+			h.ServeHTTP(w, r)
+			return
+		}
+		verified.ServeHTTP(w, r)
+	})
 }
 
 // refuse answers a request that failed authentication.

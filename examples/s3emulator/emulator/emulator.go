@@ -50,6 +50,9 @@ type Emulator struct {
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
 
+	// auth verifies form uploads (WithAuth); nil: no authentication.
+	auth *sigv4.Verifier
+
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
@@ -75,7 +78,7 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New()}
+	e := &Emulator{backend: s3mem.New(), auth: s.auth}
 	e.s3 = gofakes3.New(e.backend).Server()
 	e.store = bucket.NewStore(e.bucketExists)
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
@@ -185,6 +188,10 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 	// The SDKs send "?cors=", browsers and curl "?cors": only the key counts.
 	if key == "" && r.URL.Query().Has("cors") {
 		e.store.ServeHTTP(w, r) // PutBucketCors, GetBucketCors, DeleteBucketCors
+		return
+	}
+	if isFormUpload(r) {
+		e.servePost(w, r, bucket) // POST Object, an upload from an HTML form
 		return
 	}
 	e.serveBackend(w, r, bucket)

@@ -11,7 +11,9 @@
 // SHA-256 of the body, UNSIGNED-PAYLOAD, or one of the STREAMING-… values of
 // uploads in aws-chunked encoding; or a presigned URL, with the query
 // parameters X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
-// X-Amz-SignedHeaders and X-Amz-Signature.
+// X-Amz-SignedHeaders and X-Amz-Signature. Its VerifyPost method verifies
+// the third form, an upload from an HTML form (POST Object), whose signed
+// POST policy states what the form may hold.
 //
 // Its Handler method is net/http middleware that verifies every request
 // except OPTIONS. S3 answers preflights without authentication (browsers
