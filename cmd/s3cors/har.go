@@ -35,7 +35,15 @@ type harEntry struct {
 	Initiator       *struct {
 		Type string `json:"type"`
 	} `json:"_initiator"` // Chromium only
-	Error string `json:"_error"` // Chromium only: why no response came
+	Error string `json:"_error"` // why no response came: Chromium writes it in response, some exporters here
+}
+
+// failure returns why e got no response, wherever the exporter wrote it.
+func (e *harEntry) failure() string {
+	if e.Response.Error != "" {
+		return e.Response.Error
+	}
+	return e.Error
 }
 
 type harRequest struct {
@@ -49,6 +57,7 @@ type harResponse struct {
 	StatusText  string      `json:"statusText"`
 	Headers     []harHeader `json:"headers"`
 	RedirectURL string      `json:"redirectURL"`
+	Error       string      `json:"_error"` // Chromium: why no response came
 	Content     struct {
 		MimeType string `json:"mimeType"`
 		Text     string `json:"text"`

@@ -218,3 +218,14 @@ func TestParseCurlCommand(t *testing.T) {
 	s3cors(t, "curl 'https://my-bucket.s3.amazonaws.com/uploads/a.jpg' -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type'",
 		"explain", "explain.json", "--request", "-").expect(t, 0, []string{"200 OK", "rule 1 `uploads`"}, nil)
 }
+
+// TestExplainHARResponseError checks that the reason of a request without
+// response is read where Chromium's devtools write it: response._error.
+func TestExplainHARResponseError(t *testing.T) {
+	t.Parallel()
+	const har = `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-01-01T00:00:00Z",
+		"request":{"method":"GET","url":"http://127.0.0.1:9000/b/k","headers":[{"name":"Origin","value":"http://127.0.0.1:8000"}]},
+		"response":{"status":0,"statusText":"","headers":[],"content":{"mimeType":""},"redirectURL":"","_error":"net::ERR_FAILED"}}]}}`
+	r := s3cors(t, har, "explain", "--har", "-")
+	r.expect(t, 0, []string{"(net::ERR_FAILED)"}, nil)
+}

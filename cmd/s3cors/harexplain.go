@@ -365,8 +365,8 @@ func judgePreflightRecorded(e *harEntry, method string, add func(kind, severity,
 	asked := requestedHeaders(harAll(e.Request.Headers, "Access-Control-Request-Headers"))
 	if st == 0 {
 		why := ""
-		if e.Error != "" {
-			why = " (" + e.Error + ")"
+		if f := e.failure(); f != "" {
+			why = " (" + f + ")"
 		}
 		add("no-response", "error", "the preflight got no response"+why, "check that the server is reachable from the page, and look at the browser's console for the reason")
 		return false
@@ -446,8 +446,8 @@ func checkOrigin(e *harEntry, what string, add func(kind, severity, message, fix
 func judgeActualRecorded(e *harEntry, add func(kind, severity, message, fix string)) bool {
 	if e.Response.Status == 0 {
 		why := ""
-		if e.Error != "" {
-			why = " (" + e.Error + ")"
+		if f := e.failure(); f != "" {
+			why = " (" + f + ")"
 		}
 		add("no-response", "error", "the request got no response the page could read"+why,
 			"browsers record a request blocked by CORS without a response: look at the browser's console for the reason, or pass the configuration (s3cors explain cors.json --har FILE)")
