@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/clientprofile"
 	"github.com/s3cors/s3cors/matcher"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -31,49 +32,12 @@ import (
 //go:embed clients/*.json
 var clientFiles embed.FS
 
-// clientFile is one recorded client: the JSON written by the recording.
-type clientFile struct {
-	Client     string            `json:"client"`
-	Title      string            `json:"title"`
-	Browser    string            `json:"browser"`
-	Packages   map[string]string `json:"packages"`
-	Operations []clientOperation `json:"operations"`
-}
-
-// clientOperation is what one operation of the client sent.
-type clientOperation struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-	// OK reports that the operation succeeded during the recording, and
-	// Error is its error otherwise.
-	OK    bool   `json:"ok"`
-	Error string `json:"error"`
-	// NeedsExposed lists the response headers without which the operation
-	// fails, and ErrorUnexposed the error it then fails with.
-	NeedsExposed   []string        `json:"needsExposed"`
-	ErrorUnexposed string          `json:"errorUnexposed"`
-	Requests       []clientRequest `json:"requests"`
-}
-
-// clientRequest is one request of an operation, with its preflight.
-type clientRequest struct {
-	Operation      string   `json:"operation"`
-	Method         string   `json:"method"`
-	Target         string   `json:"target"`
-	Query          string   `json:"query"`
-	Preflight      bool     `json:"preflight"`
-	RequestMethod  string   `json:"requestMethod"`
-	RequestHeaders string   `json:"requestHeaders"`
-	Status         int      `json:"status"`
-	Exposed        []string `json:"exposed"`
-}
-
 // clientProfile is one operation of a client, as lint --client names it:
 // "aws-sdk-js-v3:put-object".
 type clientProfile struct {
 	Name string
-	File *clientFile
-	Op   *clientOperation
+	File *clientprofile.File
+	Op   *clientprofile.Operation
 }
 
 // versions names the client's packages and their versions, for messages.
@@ -93,7 +57,7 @@ func (p *clientProfile) versions() string {
 // needsExposed returns the headers that request r of the profile must have
 // exposed: those the operation cannot do without, among the headers its
 // response carried during the recording.
-func (p *clientProfile) needsExposed(r *clientRequest) []string {
+func (p *clientProfile) needsExposed(r *clientprofile.Request) []string {
 	var out []string
 	for _, h := range p.Op.NeedsExposed {
 		for _, e := range r.Exposed {
@@ -118,7 +82,7 @@ var loadClients = sync.OnceValues(func() ([]*clientProfile, error) {
 		if err != nil {
 			return nil, err
 		}
-		f := new(clientFile)
+		f := new(clientprofile.File)
 		if err := json.Unmarshal(data, f); err != nil {
 			return nil, fmt.Errorf("client profile %s: %v", e.Name(), err)
 		}
@@ -133,8 +97,8 @@ var loadClients = sync.OnceValues(func() ([]*clientProfile, error) {
 
 // distinctRequests drops the requests that repeat an earlier one as far as
 // CORS is concerned, such as the second UploadPart of a multipart upload.
-func distinctRequests(rs []clientRequest) []clientRequest {
-	var out []clientRequest
+func distinctRequests(rs []clientprofile.Request) []clientprofile.Request {
+	var out []clientprofile.Request
 	seen := map[string]bool{}
 	for _, r := range rs {
 		key := strings.Join([]string{r.Operation, r.Method, r.Target, strconv.FormatBool(r.Preflight), r.RequestMethod, r.RequestHeaders, strings.Join(r.Exposed, ",")}, "\x00")
@@ -206,7 +170,7 @@ func writeClientList(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var last *clientFile
+	var last *clientprofile.File
 	for _, p := range all {
 		if p.File != last {
 			if last != nil {
@@ -348,7 +312,7 @@ func corsTarget(t string) cors.Target {
 
 // checkClientRequest replays one recorded request: its preflight, if the
 // browser sent one, the request itself, and the headers it must read.
-func checkClientRequest(c *rule.Configuration, p *cors.Policy, prof *clientProfile, r *clientRequest, origin string) clientRequestReport {
+func checkClientRequest(c *rule.Configuration, p *cors.Policy, prof *clientProfile, r *clientprofile.Request, origin string) clientRequestReport {
 	rr := clientRequestReport{Operation: r.Operation, Method: r.Method, Preflight: r.Preflight,
 		RequestHeaders: splitHeaderList(r.RequestHeaders), Problems: []clientProblem{}}
 	target := corsTarget(r.Target)

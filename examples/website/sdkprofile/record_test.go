@@ -21,6 +21,7 @@ import (
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/clientprofile"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -31,46 +32,6 @@ const (
 	secretKey   = "sdkprofile/secret"
 	clientName  = "aws-sdk-js-v3"
 )
-
-// Profiles is the file the recording writes, read by s3cors lint --client.
-type Profiles struct {
-	Client     string            `json:"client"`
-	Title      string            `json:"title"`
-	Browser    string            `json:"browser"`
-	Packages   map[string]string `json:"packages"`
-	Operations []Operation       `json:"operations"`
-}
-
-// Operation is what one SDK operation did.
-type Operation struct {
-	Name  string `json:"name"`
-	Title string `json:"title"`
-	// OK reports that the operation succeeded against a configuration that
-	// allows every request and exposes ETag; Error is its error otherwise.
-	OK    bool   `json:"ok"`
-	Error string `json:"error"`
-	// NeedsExposed lists the response headers without which the operation
-	// fails, with the error it then fails with.
-	NeedsExposed   []string `json:"needsExposed"`
-	ErrorUnexposed string   `json:"errorUnexposed"`
-	Requests       []Sent   `json:"requests"`
-}
-
-// Sent is one request the operation sent, with its preflight.
-type Sent struct {
-	Operation string `json:"operation"`
-	Method    string `json:"method"`
-	Target    string `json:"target"` // object or bucket
-	Query     string `json:"query"`  // the names of the query parameters
-	Preflight bool   `json:"preflight"`
-	// RequestMethod and RequestHeaders are the preflight's
-	// Access-Control-Request-Method and -Headers, as the browser sent them.
-	RequestMethod  string `json:"requestMethod"`
-	RequestHeaders string `json:"requestHeaders"`
-	Status         int    `json:"status"`
-	// Exposed lists the response headers the page could read.
-	Exposed []string `json:"exposed"`
-}
 
 var operations = []struct{ name, title string }{
 	{"put-object", "PutObjectCommand"},
@@ -268,7 +229,7 @@ func TestRecord(t *testing.T) {
 		return res, rec.take()
 	}
 
-	out := Profiles{
+	out := clientprofile.File{
 		Client:   clientName,
 		Title:    "AWS SDK for JavaScript v3, in Chromium",
 		Browser:  product,
@@ -276,7 +237,7 @@ func TestRecord(t *testing.T) {
 	}
 	for _, op := range operations {
 		res, reqs := run(op.name, config("ETag"))
-		o := Operation{Name: op.name, Title: op.title, OK: res.OK, Error: res.Error, NeedsExposed: []string{}, Requests: pair(t, reqs)}
+		o := clientprofile.Operation{Name: op.name, Title: op.title, OK: res.OK, Error: res.Error, NeedsExposed: []string{}, Requests: pair(t, reqs)}
 		// The response headers the page could read, by request.
 		for i := range o.Requests {
 			o.Requests[i].Exposed = []string{}
@@ -332,15 +293,15 @@ func TestRecord(t *testing.T) {
 
 // pair turns the requests the emulator saw into the requests of the
 // operation, each with the preflight that preceded it.
-func pair(t *testing.T, rs []seen) []Sent {
-	var out []Sent
+func pair(t *testing.T, rs []seen) []clientprofile.Request {
+	var out []clientprofile.Request
 	var pending []seen
 	for _, r := range rs {
 		if r.method == http.MethodOptions {
 			pending = append(pending, r)
 			continue
 		}
-		s := Sent{Operation: operationOf(r), Method: r.method, Target: "object", Query: queryNames(r.query), Status: r.status}
+		s := clientprofile.Request{Operation: operationOf(r), Method: r.method, Target: "object", Query: queryNames(r.query), Status: r.status}
 		if b, k, _ := strings.Cut(strings.TrimPrefix(r.path, "/"), "/"); b != "" && k == "" {
 			s.Target = "bucket"
 		}
