@@ -28,7 +28,10 @@
 // # As a library
 //
 // [Check] returns a [Report] with every vector's outcome and differences,
-// for tools that compare servers.
+// for tools that compare servers. Against a live account, where creating a
+// bucket per vector is slow or not allowed, Target.Bucket plays the vectors
+// in one existing bucket, and Target.Settle waits for each configuration
+// change to take effect on servers that apply changes eventually.
 //
 // # What the server must do
 //

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"strconv"
+	"time"
 )
 
 // Outcome is what became of one vector.
@@ -28,6 +29,9 @@ type Result struct {
 	// Diffs lists, one line each, how the answer differs from S3's for a
 	// failed vector, or why a skipped one was skipped.
 	Diffs []string
+	// Settled is how long the vector's configuration took to take effect
+	// when the Target asked the runner to wait for it (Target.Settle).
+	Settled time.Duration
 }
 
 // Report is the outcome of a run, vector by vector, in the order of the

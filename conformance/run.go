@@ -13,7 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/internal/vectors"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -30,6 +32,7 @@ func Check(ctx context.Context, target Target) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{}
+	defer r.cleanUp(context.WithoutCancel(ctx))
 	for _, f := range files {
 		for i := range f.Vectors {
 			if err := ctx.Err(); err != nil {
@@ -52,6 +55,7 @@ func Run(t *testing.T, target Target) {
 		t.Fatalf("conformance: %v", err)
 	}
 	rep := &Report{}
+	defer r.cleanUp(context.WithoutCancel(t.Context()))
 	for _, f := range files {
 		for i := range f.Vectors {
 			v := &f.Vectors[i]
@@ -75,9 +79,11 @@ func Run(t *testing.T, target Target) {
 
 // runner plays vectors against one target.
 type runner struct {
-	target Target
-	prefix string // bucket names start with it
-	n      int    // buckets named so far
+	target  Target
+	prefix  string   // bucket names and, with Target.Bucket, object keys start with it
+	n       int      // buckets named so far
+	written []string // paths of objects the vectors may have written, with Target.Bucket
+	settled time.Duration
 }
 
 func newRunner(target Target) (*runner, []vectors.File, error) {
@@ -100,7 +106,9 @@ func newRunner(target Target) (*runner, []vectors.File, error) {
 // play runs one vector in a bucket of its own.
 func (r *runner) play(ctx context.Context, file string, v *vectors.Vector) Result {
 	res := Result{File: file, Name: v.Name, Spec: v.Spec, Outcome: Passed}
+	r.settled = 0
 	diffs, skip := r.run(ctx, v)
+	res.Settled = r.settled
 	switch {
 	case skip != "":
 		res.Outcome, res.Diffs = Skipped, []string{skip}
@@ -118,6 +126,9 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 	}
 	r.n++
 	bucket := r.prefix + strconv.Itoa(r.n)
+	if r.target.Bucket != "" && v.BucketExists() {
+		bucket = r.target.Bucket
+	}
 	if err := r.setUp(ctx, v, bucket); err != nil {
 		return []string{"setting up the bucket: " + err.Error()}, ""
 	}
@@ -128,7 +139,10 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 	case vectors.KindRequest:
 		path := "/" + bucket
 		if v.Request.Target == "object" {
-			path += "/object.txt"
+			path += "/" + r.objectKey()
+			if r.target.Bucket != "" && v.Request.Method != http.MethodGet && v.Request.Method != http.MethodHead && v.Request.Method != http.MethodOptions {
+				r.written = append(r.written, path)
+			}
 		}
 		resp, err := t.do(ctx, v.Request.Method, path, v.Request.Header(), nil)
 		if err != nil {
@@ -149,6 +163,11 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		}
 		if v.Expect.Status != nil && resp.status != *v.Expect.Status {
 			return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, ""
+		}
+		if c, err := rule.ParseXML([]byte(*v.Document)); err == nil {
+			if err := r.settle(ctx, bucket, c); err != nil {
+				return fail(err)
+			}
 		}
 		return r.readBack(ctx, v, bucket), ""
 
@@ -173,6 +192,9 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		}
 		diffs := v.CheckResponse(resp.check(bucket))
 		if resp.status == http.StatusNoContent {
+			if err := r.settle(ctx, bucket, nil); err != nil {
+				return append(diffs, err.Error()), ""
+			}
 			// The configuration is gone, the bucket is not.
 			g, err := t.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
 			if err != nil || g.status != http.StatusNotFound || !bytes.Contains(g.body, []byte("<Code>NoSuchCORSConfiguration</Code>")) {
@@ -184,34 +206,155 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 	return nil, "unknown kind " + v.Kind
 }
 
-// setUp creates the vector's bucket state under the name bucket.
+// objectKey is the key of the object that request vectors address.
+func (r *runner) objectKey() string {
+	if r.target.Bucket != "" {
+		return strings.TrimSuffix(r.prefix, "-") + "/object.txt"
+	}
+	return "object.txt"
+}
+
+// setUp creates the vector's bucket state under the name bucket: a new
+// bucket, or with Target.Bucket the existing one, with the vector's
+// configuration or none.
 func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) error {
 	if !v.BucketExists() {
 		return nil
 	}
-	resp, err := r.target.do(ctx, http.MethodPut, "/"+bucket, nil, nil)
+	c, err := v.Configuration()
 	if err != nil {
 		return err
 	}
-	if resp.status != http.StatusOK {
-		return fmt.Errorf("CreateBucket: %d %s", resp.status, resp.body)
+	if r.target.Bucket == "" {
+		resp, err := r.target.do(ctx, http.MethodPut, "/"+bucket, nil, nil)
+		if err != nil {
+			return err
+		}
+		if resp.status != http.StatusOK {
+			return fmt.Errorf("CreateBucket: %d %s", resp.status, resp.body)
+		}
+		if c == nil {
+			return nil
+		}
 	}
-	c, err := v.Configuration()
-	if err != nil || c == nil {
-		return err
+	if c == nil {
+		resp, err := r.target.do(ctx, http.MethodDelete, "/"+bucket+"?cors", nil, nil)
+		if err != nil {
+			return err
+		}
+		if resp.status != http.StatusNoContent {
+			return fmt.Errorf("DeleteBucketCors: %d %s", resp.status, resp.body)
+		}
+		return r.settle(ctx, bucket, nil)
 	}
 	doc, err := c.Encode(rule.FormXML)
 	if err != nil {
 		return err
 	}
-	resp, err = r.target.do(ctx, http.MethodPut, "/"+bucket+"?cors", withMD5(doc), doc)
+	resp, err := r.target.do(ctx, http.MethodPut, "/"+bucket+"?cors", withMD5(doc), doc)
 	if err != nil {
 		return err
 	}
 	if resp.status != http.StatusOK {
 		return fmt.Errorf("PutBucketCors: %d %s", resp.status, resp.body)
 	}
-	return nil
+	return r.settle(ctx, bucket, c)
+}
+
+// settle waits, up to Target.Settle, until the bucket's configuration is c
+// (none for nil) as GetBucketCors reads it and as a preflight is answered,
+// and records how long that took.
+func (r *runner) settle(ctx context.Context, bucket string, c *rule.Configuration) error {
+	if r.target.Settle <= 0 {
+		return nil
+	}
+	start := time.Now()
+	deadline := start.Add(r.target.Settle)
+	wait := 50 * time.Millisecond
+	for {
+		ok, err := r.inEffect(ctx, bucket, c)
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.settled = time.Since(start)
+			return nil
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return fmt.Errorf("the bucket's CORS configuration did not take effect within %v", r.target.Settle)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
+	}
+}
+
+// inEffect reports whether GetBucketCors reads c (none for nil) and a
+// preflight is answered as c answers it.
+func (r *runner) inEffect(ctx context.Context, bucket string, c *rule.Configuration) (bool, error) {
+	resp, err := r.target.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
+	if err != nil {
+		return false, err
+	}
+	if c == nil {
+		if resp.status != http.StatusNotFound {
+			return false, nil
+		}
+	} else {
+		got, err := rule.ParseXML(resp.body)
+		if resp.status != http.StatusOK || err != nil || !sameConfiguration(got, c) {
+			return false, nil
+		}
+	}
+	// A preflight from an origin of the first rule, for one of its
+	// methods: the configuration answers it with that origin or "*"; no
+	// configuration refuses it.
+	origin, method := "https://conformance.example", http.MethodGet
+	if c != nil {
+		rl := c.Rules[0]
+		method = rl.AllowedMethods[0]
+		if o := rl.AllowedOrigins[0]; !strings.Contains(o, "*") && o != "" {
+			origin = o
+		}
+	}
+	h := http.Header{"Origin": {origin}, "Access-Control-Request-Method": {method}}
+	want := cors.MustCompile(orEmpty(c)).Evaluate(cors.Request{Method: http.MethodOptions, Origin: origin, RequestMethod: method})
+	resp, err = r.target.do(ctx, http.MethodOptions, "/"+bucket+"/"+r.objectKey(), h, nil)
+	if err != nil {
+		return false, err
+	}
+	if c == nil {
+		return resp.status == http.StatusForbidden, nil
+	}
+	return resp.status == want.Status && resp.header.Get("Access-Control-Allow-Origin") == want.Get("Access-Control-Allow-Origin"), nil
+}
+
+// sameConfiguration reports whether a and b are the same configuration
+// as GetBucketCors writes it, where an empty list and no list are one.
+func sameConfiguration(a, b *rule.Configuration) bool {
+	x, errA := a.Encode(rule.FormXML)
+	y, errB := b.Encode(rule.FormXML)
+	return errA == nil && errB == nil && bytes.Equal(x, y)
+}
+
+// orEmpty returns c, or a configuration that allows nothing useful for nil.
+func orEmpty(c *rule.Configuration) *rule.Configuration {
+	if c != nil {
+		return c
+	}
+	return &rule.Configuration{Rules: []rule.Rule{{AllowedOrigins: []string{"https://nowhere.invalid"}, AllowedMethods: []string{"GET"}}}}
+}
+
+// cleanUp deletes the objects the vectors may have written in
+// Target.Bucket.
+func (r *runner) cleanUp(ctx context.Context) {
+	for _, path := range r.written {
+		_, _ = r.target.do(ctx, http.MethodDelete, path, nil, nil)
+	}
+	r.written = nil
 }
 
 // readBack reads the configuration back with GetBucketCors and compares it

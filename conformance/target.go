@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Target is the S3 server the vectors are played against: an http.Handler
@@ -35,6 +36,25 @@ type Target struct {
 	// Vectors holds the vector files to play, at its root; nil means the
 	// ones embedded in this package (see Corpus).
 	Vectors fs.FS
+
+	// Bucket, when set, names an existing bucket in which every vector
+	// whose bucket exists is played, one after another, instead of a
+	// bucket created for each: for servers where creating buckets is slow,
+	// costly or not allowed, such as a live S3 account. The runner then
+	// replaces and deletes the bucket's CORS configuration as the vectors
+	// need (saving and restoring the bucket's own is the caller's), keeps
+	// the objects it names under a key prefix of its own, and deletes the
+	// objects that vectors may have written before it returns.
+	Bucket string
+
+	// Settle is the longest the runner waits for a change of a bucket's
+	// configuration to take effect, on servers that apply changes
+	// eventually, as S3 does. After each PutBucketCors and
+	// DeleteBucketCors it sets a bucket up with, it polls GetBucketCors
+	// until it answers with the new state, then a preflight until the
+	// answer is the new configuration's; each Result records how long
+	// that took. Zero means no waiting.
+	Settle time.Duration
 }
 
 // inProcessBase is the URL of in-process requests.
