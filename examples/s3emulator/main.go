@@ -30,7 +30,7 @@ import (
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 type listFlag []string

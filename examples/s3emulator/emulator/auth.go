@@ -3,7 +3,7 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -26,9 +26,21 @@ import (
 // carry the bucket's CORS headers, so that a web page can read them.
 //
 // Without this option, the default, the emulator does not authenticate: any
-// credentials, or none, are accepted.
+// credentials, or none, are accepted. Code outside this repository, which
+// cannot name the verifier's package, uses [WithCredentials].
 func WithAuth(v *sigv4.Verifier) Option {
 	return func(s *settings) { s.auth = v }
+}
+
+// WithCredentials is [WithAuth] for a verifier that accepts the access
+// keys of secrets (access key ID → secret access key) for region ("" is
+// us-east-1), at the current time.
+func WithCredentials(region string, secrets map[string]string) Option {
+	keys := make(map[string]string, len(secrets))
+	for id, secret := range secrets {
+		keys[id] = secret
+	}
+	return WithAuth(&sigv4.Verifier{Secrets: keys, Region: region})
 }
 
 // authenticate returns h behind the settings' verifier, or h itself when

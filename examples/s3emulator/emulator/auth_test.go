@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,7 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 const (
@@ -403,5 +404,20 @@ func TestAuthOff(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || string(b) != "y" {
 		t.Errorf("unsigned GET: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestWithCredentials checks the option code outside the repository uses.
+func TestWithCredentials(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(emulator.New(emulator.WithCredentials("", map[string]string{"AKIDOUTSIDE": "outside-secret"})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/any/key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("unsigned request: %d, want 403", resp.StatusCode)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 

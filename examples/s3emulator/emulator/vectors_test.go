@@ -16,7 +16,7 @@ import (
 
 	"github.com/s3cors/s3cors/conformance"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 // vectorsDir is the repository's corpus, vectors added there included.

@@ -20,8 +20,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
 	"github.com/s3cors/s3cors/internal/clientprofile"
+	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 

@@ -66,7 +66,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/examples/s3emulator/sigv4"
+	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 

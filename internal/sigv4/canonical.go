@@ -22,7 +22,8 @@ const (
 // emptyHash is the hex SHA-256 of no bytes.
 const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-// canonicalRequest returns the canonical request of r, as S3 builds it:
+// canonicalRequest returns the canonical request of a request, as S3 builds
+// it:
 //
 //	method
 //	canonical URI
@@ -31,18 +32,21 @@ const emptyHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b
 //	signed headers
 //	payload hash
 //
-// signed lists the lower-case names of the signed headers in the order the
-// client gave them. In a presigned request, the X-Amz-Signature parameter is
-// not part of the canonical query string (skipSignature).
-func canonicalRequest(r *http.Request, signed []string, signedHeaders, payloadHash string, skipSignature bool) string {
+// signed lists the lower-case names of the signed headers in the order of
+// signedHeaders, their list as the Authorization header or the
+// X-Amz-SignedHeaders parameter has it; values returns the values of a
+// signed header. In a presigned request, the X-Amz-Signature parameter is
+// not part of the canonical query string (skipSignature). The signer and the
+// verifier both build their canonical requests here.
+func canonicalRequest(method string, u *url.URL, signed []string, signedHeaders string, values func(name string) []string, payloadHash string, skipSignature bool) string {
 	var b strings.Builder
-	b.WriteString(r.Method)
+	b.WriteString(method)
 	b.WriteByte('\n')
-	b.WriteString(canonicalURI(r.URL))
+	b.WriteString(canonicalURI(u))
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.URL.RawQuery, skipSignature))
+	b.WriteString(canonicalQuery(u.RawQuery, skipSignature))
 	b.WriteByte('\n')
-	writeCanonicalHeaders(&b, r, signed)
+	writeCanonicalHeaders(&b, signed, values)
 	b.WriteByte('\n')
 	b.WriteString(signedHeaders)
 	b.WriteByte('\n')
@@ -124,34 +128,37 @@ func queryUnescape(s string) string {
 }
 
 // writeCanonicalHeaders writes one "name:value\n" line for each signed
-// header. The value is every line of the header in the request, each with
+// header. The value is every value values gives for the name, each with
 // leading and trailing white space removed and runs of spaces collapsed to
-// one, joined with ','. A signed header that the request lacks gets an
-// empty value. net/http keeps Host and Transfer-Encoding out of the header
-// map; they are taken from the request's fields.
-func writeCanonicalHeaders(b *strings.Builder, r *http.Request, signed []string) {
+// one, joined with ','. A signed header without values gets an empty value.
+func writeCanonicalHeaders(b *strings.Builder, signed []string, values func(name string) []string) {
 	for _, name := range signed {
 		b.WriteString(name)
 		b.WriteByte(':')
-		var values []string
-		switch name {
-		case "host":
-			values = []string{r.Host}
-		case "transfer-encoding":
-			values = r.TransferEncoding
-			if len(values) == 0 {
-				values = r.Header.Values(name)
-			}
-		default:
-			values = r.Header.Values(name)
-		}
-		for i, v := range values {
+		for i, v := range values(name) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
 			writeTrimmed(b, v)
 		}
 		b.WriteByte('\n')
+	}
+}
+
+// receivedValues returns the header values of a request a server received,
+// by lower-case name. net/http keeps Host and Transfer-Encoding out of the
+// header map; they are taken from the request's fields.
+func receivedValues(r *http.Request) func(name string) []string {
+	return func(name string) []string {
+		switch name {
+		case "host":
+			return []string{r.Host}
+		case "transfer-encoding":
+			if len(r.TransferEncoding) > 0 {
+				return r.TransferEncoding
+			}
+		}
+		return r.Header.Values(name)
 	}
 }
 

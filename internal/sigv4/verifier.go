@@ -1,5 +1,9 @@
-// Package sigv4 verifies AWS Signature Version 4 on requests to an S3
-// endpoint, as Amazon S3 does, and refuses the others with S3's errors.
+// Package sigv4 signs requests to an S3 endpoint with AWS Signature Version
+// 4, and verifies the signatures of requests as Amazon S3 does, refusing the
+// others with S3's errors.
+//
+// [Sign] signs a request in its Authorization header, as the AWS SDKs sign
+// requests to S3.
 //
 // A [Verifier] holds the access keys, the region and the clock. Its Verify
 // method checks one request, in either form S3 accepts: an Authorization
@@ -26,7 +30,8 @@
 // cannot read them.
 //
 // The canonical request follows S3's rules, which differ from those of other
-// AWS services: the path is URI-encoded once and not normalized.
+// AWS services: the path is URI-encoded once and not normalized. Sign and
+// the verifier build it with the same code.
 //
 // The package uses the standard library only.
 package sigv4
@@ -211,7 +216,7 @@ func (v *Verifier) verifyHeader(r *http.Request, value string) *Error {
 		return invalidAccessKeyID(c.AccessKeyID)
 	}
 	signed := splitSignedHeaders(a.SignedHeaders)
-	canonical := canonicalRequest(r, signed, a.SignedHeaders, payload, false)
+	canonical := canonicalRequest(r.Method, r.URL, signed, a.SignedHeaders, receivedValues(r), payload, false)
 	toSign := stringToSign(timestamp, c.Scope(), canonical)
 	key := signingKey(secret, c.Date, c.Region)
 	computed := signature(key, toSign)
@@ -286,7 +291,7 @@ func (v *Verifier) verifyQuery(r *http.Request, q url.Values) *Error {
 	}
 	signedHeaders := q.Get("X-Amz-SignedHeaders")
 	signed := splitSignedHeaders(signedHeaders)
-	canonical := canonicalRequest(r, signed, signedHeaders, payload, true)
+	canonical := canonicalRequest(r.Method, r.URL, signed, signedHeaders, receivedValues(r), payload, true)
 	toSign := stringToSign(timestamp, c.Scope(), canonical)
 	provided := q.Get("X-Amz-Signature")
 	if !sameSignature(provided, signature(signingKey(secret, c.Date, c.Region), toSign)) {

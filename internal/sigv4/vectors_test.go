@@ -145,7 +145,7 @@ func TestDocumentedCanonicalRequest(t *testing.T) {
 	req := exampleRequest(t, "GET", "/test.txt", "examplebucket.s3.amazonaws.com", "",
 		"Range", "bytes=0-9", "X-Amz-Content-Sha256", emptyHash, "X-Amz-Date", exampleDate)
 	const signed = "host;range;x-amz-content-sha256;x-amz-date"
-	canonical := canonicalRequest(req, splitSignedHeaders(signed), signed, emptyHash, false)
+	canonical := canonicalRequest(req.Method, req.URL, splitSignedHeaders(signed), signed, receivedValues(req), emptyHash, false)
 	const wantCanonical = "GET\n/test.txt\n\n" +
 		"host:examplebucket.s3.amazonaws.com\nrange:bytes=0-9\n" +
 		"x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n" +
