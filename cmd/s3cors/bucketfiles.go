@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -199,7 +200,9 @@ func (b *bucketFiles) put(w http.ResponseWriter, r *http.Request) {
 		b.storeFailed(w, r, key, errors.New("a folder has that name"))
 		return
 	}
-	tmp := filepath.Join(dir, ".s3cors-upload-"+base+"-"+randomSuffix())
+	// The temporary name does not repeat the key's, which may already be
+	// as long as a file name can be.
+	tmp := filepath.Join(dir, ".s3cors-upload-"+randomSuffix())
 	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		b.storeFailed(w, r, key, err)
@@ -267,4 +270,29 @@ func (b *bucketFiles) delete(w http.ResponseWriter, r *http.Request) {
 	}
 	// S3 answers 204 whether or not the key existed.
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// localHostsOnly refuses requests whose Host is not this machine: a page on
+// any site could otherwise reach a development server through a DNS name
+// it points at 127.0.0.1 (DNS rebinding), and read, or with --writable
+// change, the served folder. Loopback addresses, "localhost", names ending
+// in ".localhost" and the address the server listens on are accepted.
+func localHostsOnly(next http.Handler, listen net.Addr) http.Handler {
+	listenHost, _, _ := net.SplitHostPort(listen.String())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+		ip := net.ParseIP(host)
+		local := strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") ||
+			(ip != nil && (ip.IsLoopback() || ip.String() == listenHost))
+		if !local {
+			writeS3Error(w, r, http.StatusForbidden, "AccessDenied",
+				"s3cors serve answers requests for this machine only (Host "+r.Host+"); to serve other host names, pass --any-host")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

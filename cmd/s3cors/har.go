@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -92,24 +93,93 @@ func harAll(headers []harHeader, name string) []string {
 	return values
 }
 
-// parseHAR reads a HAR document. The caller bounds the size of data.
+// maxHAREntries is the most entries explain --har reads: far more than a
+// page's requests, few enough that memory stays bounded whatever the file.
+const maxHAREntries = 20000
+
+// parseHAR reads a HAR document. The caller bounds the size of data; the
+// entries are decoded one at a time, so that a file of many tiny entries
+// is refused after maxHAREntries of them rather than decoded whole.
 func parseHAR(data []byte) ([]harEntry, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("it is not UTF-8 text, so it is not a HAR file")
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	var doc harLog
-	if err := json.Unmarshal(data, &doc); err != nil {
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v)
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("it is not valid JSON (at byte %d: %v), so it is not a HAR file", se.Offset, err)
 		}
+		return nil, fmt.Errorf("it is not valid JSON (%v), so it is not a HAR file", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var entries []harEntry
+	sawLog := false
+	err := eachMember(dec, func(key string) error {
+		if key != "log" {
+			return skipValue(dec)
+		}
+		sawLog = true
+		return eachMember(dec, func(key string) error {
+			if key != "entries" {
+				return skipValue(dec)
+			}
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				return errors.New(`"entries" is not a list`)
+			}
+			for dec.More() {
+				if len(entries) == maxHAREntries {
+					return fmt.Errorf("it has more than %d entries: export only the requests that failed, or clear the network log before reproducing the failure", maxHAREntries)
+				}
+				var e harEntry
+				if err := dec.Decode(&e); err != nil {
+					return fmt.Errorf("entry %d is not a HAR entry: %v", len(entries), err)
+				}
+				entries = append(entries, e)
+			}
+			_, err := dec.Token() // ]
+			return err
+		})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("it is not a HAR file: %v", err)
 	}
-	if doc.Log == nil {
+	if !sawLog {
 		return nil, errors.New(`it has no "log" object, so it is not a HAR file`)
 	}
-	return doc.Log.Entries, nil
+	return entries, nil
+}
+
+// eachMember calls f with each key of the JSON object dec is at, with dec
+// at the key's value; f must consume the value.
+func eachMember(dec *json.Decoder, f func(key string) error) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if t != json.Delim('{') {
+		return errors.New("an object was expected")
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := t.(string)
+		if err := f(key); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token() // }
+	return err
+}
+
+// skipValue consumes the JSON value dec is at.
+func skipValue(dec *json.Decoder) error {
+	var v json.RawMessage
+	return dec.Decode(&v)
 }
 
 // isPreflight reports whether e is a CORS preflight: an OPTIONS request
@@ -212,13 +282,18 @@ func pairExchanges(entries []harEntry) []harExchange {
 	for i := range partner {
 		partner[i] = -1
 	}
-	matches := func(pf *harEntry, method string, j int) bool {
-		a := &entries[j]
-		if partner[j] >= 0 || a.isPreflight() || a.Request.URL != pf.Request.URL || a.Request.Method != method {
-			return false
+	// The requests a preflight may be for, by method and URL, in order.
+	type key struct{ method, url string }
+	byKey := map[key][]int{}
+	for j := range entries {
+		if a := &entries[j]; !a.isPreflight() {
+			k := key{a.Request.Method, a.Request.URL}
+			byKey[k] = append(byKey[k], j)
 		}
-		o := a.origin()
-		return o == "" || o == pf.origin()
+	}
+	matches := func(pf *harEntry, j int) bool {
+		o := entries[j].origin()
+		return partner[j] < 0 && (o == "" || o == pf.origin())
 	}
 	for i := range entries {
 		pf := &entries[i]
@@ -226,19 +301,31 @@ func pairExchanges(entries []harEntry) []harExchange {
 			continue
 		}
 		method, _ := harGet(pf.Request.Headers, "Access-Control-Request-Method")
+		candidates := byKey[key{method, pf.Request.URL}]
+		// The first candidate after the preflight, else the nearest before.
+		next := sort.SearchInts(candidates, i)
 		found := -1
-		for j := i + 1; j < len(entries) && found < 0; j++ {
-			if matches(pf, method, j) {
+		for _, j := range candidates[next:] {
+			if matches(pf, j) {
 				found = j
+				break
 			}
 		}
-		for j := i - 1; j >= 0 && found < 0; j-- {
-			if matches(pf, method, j) {
-				found = j
+		for k := next - 1; k >= 0 && found < 0; k-- {
+			if matches(pf, candidates[k]) {
+				found = candidates[k]
 			}
 		}
 		if found >= 0 {
 			partner[i], partner[found] = found, i
+			// Chromium records a request blocked after its preflight
+			// without the Origin it would have sent: give it the
+			// preflight's, which the browser sends on the request too.
+			if a := &entries[found]; a.origin() == "" {
+				if o := pf.origin(); o != "" {
+					a.Request.Headers = append(a.Request.Headers, harHeader{Name: "Origin", Value: o})
+				}
+			}
 		}
 	}
 	done := make([]bool, len(entries))
@@ -279,7 +366,8 @@ func presignedExpiry(raw string) (time.Time, bool) {
 	if d, exp := q.Get("X-Amz-Date"), q.Get("X-Amz-Expires"); d != "" && exp != "" {
 		t, err1 := time.Parse("20060102T150405Z", d)
 		s, err2 := strconv.Atoi(exp)
-		if err1 == nil && err2 == nil {
+		// S3 accepts at most a week; a larger value is no expiry to judge.
+		if err1 == nil && err2 == nil && s >= 1 && s <= 604800 {
 			return t.Add(time.Duration(s) * time.Second), true
 		}
 	}

@@ -173,7 +173,10 @@ func lookAlikes(x harExchange, add func(kind, severity, message, fix string)) bo
 		expired := a.Response.Status == http.StatusForbidden && code == "AccessDenied" && strings.Contains(msg, "expired")
 		until, presigned := presignedExpiry(a.Request.URL)
 		at, known := a.started()
-		if !expired && presigned && known && at.After(until) {
+		// The clocks of the browser and of the signer may differ: judge by
+		// them only when the request did fail.
+		failed := a.Response.Status == 0 || a.Response.Status == http.StatusForbidden
+		if !expired && failed && presigned && known && at.After(until) {
 			expired = true
 		}
 		if expired {
@@ -484,8 +487,10 @@ func writeHARText(e *env, r *harReport) {
 		}
 		if a := x.Actual; a != nil {
 			fmt.Fprintf(w, "   request (entry %d): %s %s\n", a.Entry, a.Method, statusWord(a.Status))
-		} else if x.Preflight != nil {
+		} else if x.Preflight != nil && x.Outcome == outcomeRefused {
 			fmt.Fprintln(w, "   request: not recorded (browsers do not send it after a refused preflight)")
+		} else if x.Preflight != nil {
+			fmt.Fprintln(w, "   request: not recorded")
 		}
 		label, style := "ALLOWED", styleGreen
 		switch x.Outcome {

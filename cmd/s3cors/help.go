@@ -303,7 +303,7 @@ Examples:
 `
 
 const serveUsage = `Usage: s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
-         [--writable [--max-upload SIZE]] [--dotfiles]
+         [--writable [--max-upload SIZE]] [--dotfiles] [--any-host]
 
 Serve serves the files of DIR as if they were the objects of an S3 bucket
 with the CORS configuration in FILE, so that a page in development meets the
@@ -332,6 +332,11 @@ larger than --max-upload gets S3's 400 EntityTooLarge. Keys that are not
 plain paths inside DIR (empty, "." or ".." segments, backslashes) get 400
 InvalidArgument, so nothing is written outside DIR.
 
+It answers requests for this machine only: a Host other than a loopback
+address, localhost, a name ending in .localhost or the address it listens
+on gets 403, so that a web page cannot reach the folder through a DNS name
+pointed at this machine (DNS rebinding). --any-host lifts that.
+
 It closes connections that stall, so that none is held forever: a client
 must send a request's head within 10 seconds and the whole request within
 30; a response must be written within 30 seconds; a keep-alive connection
@@ -350,6 +355,7 @@ Flags:
   --max-upload SIZE  the largest upload --writable accepts, in bytes or
                      with KiB, MiB or GiB (default 100MiB)
   --dotfiles         serve keys with a segment starting with "."
+  --any-host         answer requests whatever their Host (see above)
 
 Exit status: 0 after Ctrl-C; 1 when S3 would refuse the configuration; 2 for
 a usage error, a file that cannot be read or an address that cannot be used.

@@ -79,6 +79,8 @@ func serve(e *env, args []string, opts serveOptions) int {
 	flags.Var(&cacheSafe, "cache-safe", "")
 	flags.Var(&writable, "writable", "")
 	flags.Var(&dotfiles, "dotfiles", "")
+	var anyHost boolFlag
+	flags.Var(&anyHost, "any-host", "")
 	maxUpload := sizeFlag(defaultMaxUpload)
 	flags.Var(&maxUpload, "max-upload", "")
 	pos, err := parseArgs(flags, args)
@@ -125,6 +127,9 @@ func serve(e *env, args []string, opts serveOptions) int {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return usageError(e, "serve", fmt.Sprintf("cannot listen on %s: %v", *addr, unwrapOpError(err)), "pick another address with --addr, such as --addr 127.0.0.1:0 for any free port")
+	}
+	if !anyHost {
+		handler = localHostsOnly(handler, ln.Addr())
 	}
 	srv := &http.Server{
 		Handler:           handler,
