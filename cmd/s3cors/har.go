@@ -20,14 +20,9 @@ import (
 // matter.
 const maxHARSize = 32 << 20
 
-// harLog is the part of a HAR 1.2 document (as Chromium's and Firefox's
-// developer tools export it) that explain reads.
-type harLog struct {
-	Log *struct {
-		Entries []harEntry `json:"entries"`
-	} `json:"log"`
-}
-
+// harEntry is one entry of log.entries in a HAR 1.2 document (as
+// Chromium's and Firefox's developer tools export it), with the parts
+// explain reads.
 type harEntry struct {
 	StartedDateTime string      `json:"startedDateTime"`
 	Request         harRequest  `json:"request"`

@@ -20,6 +20,8 @@ Commands:
   convert   rewrite a configuration as XML, AWS CLI JSON or S3 console JSON
   serve     serve a folder as a CORS-enabled bucket, for local development;
             with --writable, uploads too
+  probe     test a live S3-compatible endpoint's CORS against S3's recorded
+            answers, in a scratch bucket or an existing one it restores
   help      show help for a command
   version   print the version
 
@@ -37,6 +39,7 @@ Examples:
   s3cors explain cors.json --har failing-upload.har
   s3cors convert cors.json --to xml
   s3cors serve --config cors.json --dir ./public
+  s3cors probe --endpoint http://127.0.0.1:9000
 
 Run 's3cors help <command>' for the flags and examples of a command.
 `
@@ -55,6 +58,7 @@ var commandHelp = map[string]string{
 	"explain": explainUsage,
 	"convert": convertUsage,
 	"serve":   serveUsage,
+	"probe":   probeUsage,
 	"help":    helpUsage,
 	"version": versionUsage,
 }
@@ -365,6 +369,89 @@ Examples:
   s3cors serve --config cors.json --dir ./bucket --writable --max-upload 10MiB
 `
 
+const probeUsage = `Usage: s3cors probe --endpoint URL [--region REGION] [--bucket NAME]
+         [--path-style | --virtual-host] [--settle DURATION] [--timeout DURATION]
+         [--format text|json|markdown] [--dry-run]
+
+Probe tests the CORS of a running S3-compatible server against Amazon S3's
+recorded answers: it plays the conformance vectors (preflights, CORS headers
+of other requests, PutBucketCors validation, GetBucketCors, DeleteBucketCors)
+and reports, vector by vector, each header, status or error element that
+differs from S3's, then a summary by behaviour, with the rules of the
+behaviour document each group covers.
+
+It writes to the account, so it leaves the endpoint as it found it:
+
+  - Without --bucket it creates a scratch bucket, s3cors-probe-<random hex>
+    (with a LocationConstraint outside us-east-1), plays every vector in it,
+    then deletes the objects the vectors wrote and the bucket.
+  - With --bucket it first reads the bucket's CORS configuration
+    (GetBucketCors) and keeps it byte for byte, or notes that there is none;
+    if it cannot read it (403, or any other error) it does not start. After
+    the run it puts the configuration back (PutBucketCors with Content-MD5),
+    or deletes the run's, and reads it again until it is the saved one, up
+    to --settle. Objects the vectors write go under a key prefix of their
+    own and are deleted; the bucket's other objects are not touched.
+
+The cleanup or the restore happens when the run ends, fails, or is stopped
+with Ctrl-C (or SIGTERM); calls that fail with a network error or a 5xx
+answer are tried again. When it still fails, probe prints what is left (the
+bucket, or the saved configuration, which it also writes to a file) and the
+command that finishes the job by hand, and exits 3.
+
+Requests are signed with AWS Signature Version 4 (preflights are not:
+browsers never sign them). The credentials come from AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, or from --access-key,
+--secret-key and --session-token, which other users of the machine may see
+in the process list. Secrets are never printed.
+
+S3 applies configuration changes eventually: after each change probe polls
+GetBucketCors and a preflight until the change is in effect, up to --settle,
+and reports how long changes took (minimum, median, maximum).
+
+Flags:
+  --endpoint URL        the server's base URL, such as
+                        https://s3.eu-west-1.amazonaws.com (required)
+  --region REGION       the region to sign for and create the scratch bucket
+                        in (default: AWS_REGION, then AWS_DEFAULT_REGION,
+                        then us-east-1)
+  --bucket NAME         play the vectors in this existing bucket instead of
+                        a scratch bucket, and restore its configuration
+  --path-style          address buckets as URL/bucket/key (the default)
+  --virtual-host        address buckets as bucket.host/key
+  --settle DURATION     the longest to wait for each configuration change to
+                        take effect (default 60s; 0 does not wait)
+  --timeout DURATION    the longest one request may take (default 30s)
+  --format FORMAT       text (default), json, or markdown: the rows of a
+                        compatibility table, one per behaviour
+  --dry-run             send nothing: list every request a run would send,
+                        in order, with the names of its headers, from a run
+                        against an in-memory server
+  --access-key ID, --secret-key SECRET, --session-token TOKEN
+                        credentials, instead of the environment
+
+The JSON document has: endpoint, region, addressing ("path-style" or
+"virtual-host"), bucket, scratch_bucket, complete (false when the run was
+stopped or could not start), error, passed, failed, skipped, results (file,
+name, spec, outcome "passed", "failed" or "skipped", diffs, settled_ms),
+behaviours (behaviour, spec, passed, failed, skipped), settle (changes,
+min_ms, median_ms, max_ms), cleanup (done, action, problem, remedy, left,
+saved_configuration, saved_file) and exit_code; a dry run adds dry_run and
+requests (method, url, headers).
+
+Exit status: 0 when every vector passed; 1 when a vector failed, or the run
+could not start or finish (the endpoint could not be reached, the bucket
+could not be created, its configuration could not be read, Ctrl-C); 2 for a
+usage error; 3 when the scratch bucket could not be deleted or the bucket's
+configuration could not be restored.
+
+Examples:
+  s3cors probe --endpoint http://127.0.0.1:9000
+  s3cors probe --endpoint https://s3.eu-west-1.amazonaws.com --region eu-west-1 --bucket my-test-bucket
+  s3cors probe --endpoint https://storage.example.com --virtual-host --format markdown
+  s3cors probe --endpoint https://s3.example.com --dry-run
+`
+
 const helpUsage = `Usage: s3cors help [COMMAND]
 
 Prints help for s3cors or for one of its commands.
@@ -384,7 +471,7 @@ func runHelp(e *env, args []string) int {
 	}
 	text, ok := commandHelp[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, help, version\n", args[0])
+		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, probe, help, version\n", args[0])
 		return exitUsage
 	}
 	fmt.Fprint(e.stdout, text)

@@ -1,5 +1,6 @@
 // Command s3cors checks, explains, converts and serves Amazon S3 bucket CORS
-// configurations, using the same rules as S3 itself.
+// configurations, using the same rules as S3 itself, and tests a running
+// S3-compatible server's CORS against S3's recorded answers.
 //
 // Usage:
 //
@@ -12,6 +13,9 @@
 //	s3cors convert FILE --to xml|json|console
 //	s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
 //	             [--writable] [--max-upload SIZE] [--dotfiles]
+//	s3cors probe --endpoint URL [--region REGION] [--bucket NAME]
+//	             [--path-style|--virtual-host] [--settle DURATION]
+//	             [--timeout DURATION] [--format text|json|markdown] [--dry-run]
 //	s3cors help [COMMAND]
 //	s3cors version
 //
@@ -26,8 +30,12 @@
 //
 //	0  success (lint: nothing at or above --fail-on)
 //	1  lint: findings or S3 errors at or above --fail-on;
-//	   explain, convert, serve: S3 would refuse the configuration
+//	   explain, convert, serve: S3 would refuse the configuration;
+//	   probe: the endpoint answered a vector differently from S3, or the run
+//	   could not start or finish
 //	2  usage error, or an input that cannot be read
+//	3  probe: the scratch bucket could not be deleted, or the bucket's CORS
+//	   configuration could not be restored (the command to finish is printed)
 //
 // See "s3cors help lint" for the list of lint findings.
 package main
@@ -76,6 +84,7 @@ var commands = map[string]func(e *env, args []string) int{
 	"explain": runExplain,
 	"convert": runConvert,
 	"serve":   runServe,
+	"probe":   runProbe,
 	"help":    runHelp,
 	"version": runVersion,
 }
@@ -107,7 +116,7 @@ func run(e *env, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "s3cors: unknown command %q: use one of lint, explain, convert, serve, help, version (see 's3cors help')\n", name)
+		fmt.Fprintf(e.stderr, "s3cors: unknown command %q: use one of lint, explain, convert, serve, probe, help, version (see 's3cors help')\n", name)
 		return exitUsage
 	}
 	return cmd(e, args[1:])

@@ -135,7 +135,7 @@ func TestHelp(t *testing.T) {
 	s3cors(t, "").expect(t, 2, nil, []string{"Usage:"})
 	s3cors(t, "", "--help").expect(t, 0, []string{"Commands:", "lint", "explain", "convert", "serve"}, nil)
 	s3cors(t, "", "help").expect(t, 0, []string{"Commands:"}, nil)
-	for _, cmd := range []string{"lint", "explain", "convert", "serve", "help", "version"} {
+	for _, cmd := range []string{"lint", "explain", "convert", "serve", "probe", "help", "version"} {
 		t.Run(cmd, func(t *testing.T) {
 			want := []string{"Usage: s3cors " + cmd, "Example"}
 			s3cors(t, "", "help", cmd).expect(t, 0, want, nil)
