@@ -123,7 +123,8 @@ func groupNames() []string {
 	return names
 }
 
-// specLess orders rule IDs by letter, then number: P2 before P10.
+// specLess orders rule IDs by letter, then by number, so that a one-digit
+// number comes before a two-digit one.
 func specLess(a, b string) bool {
 	la, na := splitSpec(a)
 	lb, nb := splitSpec(b)
