@@ -1,0 +1,482 @@
+#!/usr/bin/env bash
+# compatibility.sh measures how S3-compatible servers implement bucket CORS:
+# it builds each server at a pinned version, starts it on loopback with
+# credentials, plays the project's conformance vectors against it with
+# `s3cors probe`, and writes docs/compatibility.md from the results.
+#
+# Usage:
+#
+#	scripts/compatibility.sh [--no-doc] [SERVER...]
+#
+# SERVER is one or more of: emulator, versitygw, seaweedfs (default: all).
+# --no-doc measures without rewriting docs/compatibility.md.
+#
+# Environment:
+#
+#	S3CORS_COMPAT_CACHE    where the servers are built and run
+#	                       (default: ${XDG_CACHE_HOME:-$HOME/.cache}/s3cors-compat)
+#	S3CORS_COMPAT_RESULTS  where the probe's outputs are saved
+#	                       (default: $S3CORS_COMPAT_CACHE/results/<UTC time>)
+#	SEAWEEDFS_BUILD_TIMEOUT  longest the seaweedfs build may take (default: 15m)
+#	PROBE_SETTLE           the probe's --settle (default: 0s: the servers run
+#	                       here apply a configuration change before answering)
+#
+# It needs go, curl (7.75 or later, for --aws-sigv4) and jq. It is not run in
+# CI: building the servers takes several minutes.
+set -euo pipefail
+
+# Pinned versions. The versions of the module proxy; seaweedfs tags its
+# releases without the semantic-version form Go modules need, so its pin is
+# a pseudo-version of a commit.
+VERSITYGW_VERSION=v1.8.0
+SEAWEEDFS_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+
+ACCESS_KEY=AKIDS3CORSCOMPAT
+SECRET_KEY=s3cors-compat-secret
+REGION=us-east-1
+ALL_SERVERS=(emulator versitygw seaweedfs)
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${S3CORS_COMPAT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s3cors-compat}
+BIN=$CACHE/bin
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS=${S3CORS_COMPAT_RESULTS:-$CACHE/results/$STAMP}
+SEAWEEDFS_BUILD_TIMEOUT=${SEAWEEDFS_BUILD_TIMEOUT:-15m}
+PROBE_SETTLE=${PROBE_SETTLE:-0s}
+DOC=$ROOT/docs/compatibility.md
+
+write_doc=1
+servers=()
+for arg in "$@"; do
+	case $arg in
+	--no-doc) write_doc=0 ;;
+	-h | --help)
+		sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+		exit 0
+		;;
+	emulator | versitygw | seaweedfs) servers+=("$arg") ;;
+	*)
+		echo "compatibility.sh: unknown argument $arg (want --no-doc, emulator, versitygw or seaweedfs)" >&2
+		exit 2
+		;;
+	esac
+done
+[ ${#servers[@]} -gt 0 ] || servers=("${ALL_SERVERS[@]}")
+
+for tool in go curl jq; do
+	command -v "$tool" >/dev/null || {
+		echo "compatibility.sh: $tool is needed" >&2
+		exit 2
+	}
+done
+
+log() { printf '== %s\n' "$*" >&2; }
+
+mkdir -p "$BIN" "$RESULTS"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/s3cors-compat.XXXXXX")
+
+# Every server runs in a process group of its own (setsid), so that stopping
+# it stops whatever it started too.
+PGIDS=()
+cleanup() {
+	local pg
+	for pg in "${PGIDS[@]}"; do
+		kill -TERM -- "-$pg" 2>/dev/null || true
+	done
+	for pg in "${PGIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 -- "-$pg" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -KILL -- "-$pg" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# timed NAME COMMAND... runs a command and records how long it took in
+# $RESULTS/build-times.txt.
+timed() {
+	local name=$1 start end
+	shift
+	start=$(date +%s)
+	"$@"
+	end=$(date +%s)
+	echo "$name $((end - start))s" >>"$RESULTS/build-times.txt"
+}
+
+# --- building ---------------------------------------------------------------
+
+build_s3cors() {
+	log "building s3cors from the working tree"
+	(cd "$ROOT" && go build -o "$BIN/s3cors" ./cmd/s3cors)
+	if ! "$BIN/s3cors" probe --help >/dev/null 2>&1; then
+		echo "compatibility.sh: this s3cors has no probe command" >&2
+		exit 2
+	fi
+}
+
+build_emulator() {
+	log "building examples/s3emulator from the working tree"
+	(cd "$ROOT/examples" && go build -o "$BIN/s3emulator" ./s3emulator)
+}
+
+build_versitygw() {
+	local out=$BIN/versitygw-$VERSITYGW_VERSION
+	[ -x "$out" ] && return 0
+	log "building versitygw $VERSITYGW_VERSION (a few minutes)"
+	mkdir -p "$WORK/gobin"
+	(cd "$WORK" && GOBIN=$WORK/gobin go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION")
+	mv "$WORK/gobin/versitygw" "$out"
+}
+
+# seaweedfs cannot be built with "go install module@version": its go.mod has
+# a replace directive, which go install refuses. It is built from a module of
+# its own that requires seaweedfs at the pinned version and repeats its
+# replace directives, read from seaweedfs's go.mod.
+build_seaweedfs() {
+	local out=$BIN/weed-$SEAWEEDFS_VERSION
+	[ -x "$out" ] && return 0
+	log "building seaweedfs $SEAWEEDFS_VERSION (several minutes; at most $SEAWEEDFS_BUILD_TIMEOUT)"
+	local mod=$WORK/weed-build gomod gover
+	mkdir -p "$mod"
+	gomod=$(cd "$WORK" && go mod download -json "github.com/seaweedfs/seaweedfs@$SEAWEEDFS_VERSION" | jq -r .GoMod)
+	gover=$(go mod edit -json "$gomod" | jq -r .Go)
+	{
+		echo "module s3cors-compat/seaweedfs"
+		echo
+		echo "go $gover"
+		echo
+		go mod edit -json "$gomod" | jq -r '.Replace // [] | .[] |
+			"replace \(.Old.Path)\(if .Old.Version then " " + .Old.Version else "" end) => \(.New.Path)\(if .New.Version then " " + .New.Version else "" end)"'
+	} >"$mod/go.mod"
+	(cd "$mod" && go get -tool "github.com/seaweedfs/seaweedfs/weed@$SEAWEEDFS_VERSION")
+	local code=0
+	(cd "$mod" && timeout "$SEAWEEDFS_BUILD_TIMEOUT" go build -o "$out.tmp" github.com/seaweedfs/seaweedfs/weed) || code=$?
+	if [ "$code" != 0 ]; then
+		rm -f "$out.tmp"
+		[ "$code" = 124 ] && echo "go build did not finish within $SEAWEEDFS_BUILD_TIMEOUT" >&2
+		return 1
+	fi
+	mv "$out.tmp" "$out"
+}
+
+# --- running ----------------------------------------------------------------
+
+USED_PORTS=" "
+# free_port prints a loopback TCP port nothing listens on, not handed out
+# before in this run.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 20000))
+		case $USED_PORTS in *" $p "*) continue ;; esac
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			USED_PORTS="$USED_PORTS$p "
+			echo "$p"
+			return
+		fi
+	done
+}
+
+# start NAME LOGFILE COMMAND... starts a server in a process group of its own.
+start() {
+	local name=$1 logfile=$2
+	shift 2
+	setsid "$@" >"$logfile" 2>&1 </dev/null &
+	PGIDS+=("$!")
+	SERVER_PID=$!
+	log "started $name (pid $SERVER_PID)"
+}
+
+stop() {
+	local pg=$1
+	kill -TERM -- "-$pg" 2>/dev/null || true
+	for _ in $(seq 20); do
+		kill -0 -- "-$pg" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	kill -KILL -- "-$pg" 2>/dev/null || true
+}
+
+# wait_ready URL LOGFILE waits until the server answers a signed
+# ListBuckets with 200.
+wait_ready() {
+	local url=$1 logfile=$2 code
+	for _ in $(seq 240); do
+		kill -0 "$SERVER_PID" 2>/dev/null || {
+			echo "compatibility.sh: the server exited; its log:" >&2
+			tail -n 30 "$logfile" >&2
+			return 1
+		}
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+			-H 'x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' \
+			--aws-sigv4 "aws:amz:$REGION:s3" --user "$ACCESS_KEY:$SECRET_KEY" "$url/" || true)
+		[ "$code" = 200 ] && return 0
+		sleep 0.5
+	done
+	echo "compatibility.sh: $url did not answer a signed ListBuckets with 200 within 2 minutes (last status $code); its log:" >&2
+	tail -n 30 "$logfile" >&2
+	return 1
+}
+
+# probe NAME URL plays the vectors against a running server and saves the
+# JSON and Markdown reports. probe exits 1 when the server differs from S3,
+# which is the point of measuring; any other failure is an error.
+probe() {
+	local name=$1 url=$2 format code ext
+	for format in json markdown; do
+		ext=$format
+		[ "$format" = markdown ] && ext=md
+		log "probing $name ($format)"
+		code=0
+		AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY AWS_SESSION_TOKEN='' \
+			"$BIN/s3cors" probe --endpoint "$url" --region "$REGION" --path-style \
+			--settle "$PROBE_SETTLE" --format "$format" \
+			>"$RESULTS/$name.$ext" 2>"$RESULTS/$name.$ext.stderr" || code=$?
+		if [ "$code" -gt 1 ]; then
+			echo "compatibility.sh: s3cors probe against $name exited with $code:" >&2
+			cat "$RESULTS/$name.$ext.stderr" >&2
+			return 1
+		fi
+	done
+}
+
+run_emulator() {
+	local port url
+	port=$(free_port)
+	url=http://127.0.0.1:$port
+	start emulator "$RESULTS/emulator.log" "$BIN/s3emulator" -addr "127.0.0.1:$port" \
+		-auth "$ACCESS_KEY:$SECRET_KEY" -region "$REGION"
+	local pg=$SERVER_PID
+	wait_ready "$url" "$RESULTS/emulator.log"
+	probe emulator "$url"
+	stop "$pg"
+}
+
+# versitygw serves the buckets of a directory (the posix backend). Its CORS
+# configurations are kept in a sidecar directory instead of extended
+# attributes: extended attributes on ext4 hold at most one block (4 KiB), so
+# the larger configurations the vectors put would fail with "no space left on
+# device", a limit of the file system, not of versitygw.
+run_versitygw() {
+	local port url dir=$WORK/versitygw
+	mkdir -p "$dir/data" "$dir/meta"
+	port=$(free_port)
+	url=http://127.0.0.1:$port
+	start versitygw "$RESULTS/versitygw.log" "$BIN/versitygw-$VERSITYGW_VERSION" \
+		--port "127.0.0.1:$port" --access "$ACCESS_KEY" --secret "$SECRET_KEY" --region "$REGION" \
+		posix --sidecar "$dir/meta" "$dir/data"
+	local pg=$SERVER_PID
+	wait_ready "$url" "$RESULTS/versitygw.log"
+	probe versitygw "$url"
+	stop "$pg"
+}
+
+# seaweedfs runs as "weed mini": master, volume server, filer, admin server
+# and S3 gateway in one process, every port on loopback and chosen here, the
+# extras (WebDAV, admin UI, Iceberg and Lance catalogues, telemetry) off. The
+# S3 gateway takes its admin credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY. -s3.allowedOrigins is left at its default, "*".
+run_seaweedfs() {
+	local dir=$WORK/seaweedfs s3 url
+	mkdir -p "$dir"
+	s3=$(free_port)
+	url=http://127.0.0.1:$s3
+	AWS_ACCESS_KEY_ID=$ACCESS_KEY AWS_SECRET_ACCESS_KEY=$SECRET_KEY \
+		start seaweedfs "$RESULTS/seaweedfs.log" "$BIN/weed-$SEAWEEDFS_VERSION" mini \
+		-dir="$dir" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+		-master.port="$(free_port)" -master.port.grpc="$(free_port)" -master.telemetry=false \
+		-volume.port="$(free_port)" -volume.port.grpc="$(free_port)" \
+		-filer.port="$(free_port)" -filer.port.grpc="$(free_port)" \
+		-s3.port="$s3" -s3.port.grpc="$(free_port)" -s3.port.iceberg=0 -s3.port.lance=0 \
+		-admin.port="$(free_port)" -admin.port.grpc="$(free_port)" -admin.port.legacy=0 \
+		-webdav=false -admin.ui=false
+	local pg=$SERVER_PID
+	wait_ready "$url" "$RESULTS/seaweedfs.log"
+	probe seaweedfs "$url"
+	stop "$pg"
+}
+
+# --- measuring ----------------------------------------------------------------
+
+: >"$RESULTS/build-times.txt"
+declare -A NOTE=()
+measured=()
+
+timed s3cors build_s3cors
+for s in "${servers[@]}"; do
+	log "building $s (output in $s.build.log of the results)"
+	if ! timed "$s" "build_$s" 2>"$RESULTS/$s.build.log"; then
+		cat "$RESULTS/$s.build.log" >&2
+		NOTE[$s]="not measured: the build failed: $(grep -v '^go: downloading' "$RESULTS/$s.build.log" | tail -n 3 | tr '\n' ' ')"
+		log "$s: ${NOTE[$s]}"
+		continue
+	fi
+	if ! "run_$s"; then
+		NOTE[$s]="not measured: the server did not start or the probe failed (see $s.log in the results)"
+		log "$s: ${NOTE[$s]}"
+		continue
+	fi
+	measured+=("$s")
+done
+
+# The commit of the s3cors measured with, read without touching the index.
+S3CORS_REV=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ "$S3CORS_REV" != unknown ] && ! (cd "$ROOT" && git diff --quiet HEAD -- 2>/dev/null); then
+	S3CORS_REV="$S3CORS_REV with local changes"
+fi
+{
+	echo "date: $(date -u +%Y-%m-%d)"
+	echo "go: $(go env GOVERSION)"
+	echo "s3cors: $S3CORS_REV"
+	echo "versitygw: $VERSITYGW_VERSION"
+	echo "seaweedfs: $SEAWEEDFS_VERSION"
+} >"$RESULTS/versions.txt"
+
+log "results in $RESULTS"
+for s in "${measured[@]}"; do
+	jq -r --arg s "$s" '"\($s): \(.passed) passed, \(.failed) failed, \(.skipped) skipped"' "$RESULTS/$s.json" >&2
+done
+
+[ "$write_doc" = 1 ] || exit 0
+
+# --- the document -------------------------------------------------------------
+
+label() {
+	case $1 in
+	emulator) echo "s3emulator (this repository)" ;;
+	versitygw) echo "versitygw $VERSITYGW_VERSION" ;;
+	seaweedfs) echo "seaweedfs $SEAWEEDFS_VERSION" ;;
+	esac
+}
+
+# cell SERVER BEHAVIOUR prints the matrix cell of one server and group.
+cell() {
+	jq -r --arg b "$2" '
+		(.behaviours[] | select(.behaviour == $b)) as $r
+		| (if $r.failed > 0 then "❌ " else "✅ " end) + "\($r.passed)/\($r.passed + $r.failed)"
+		  + (if $r.skipped > 0 then " (\($r.skipped) skipped)" else "" end)
+		// "–"' "$RESULTS/$1.json"
+}
+
+{
+	echo "# Compatibility of S3-compatible servers"
+	echo
+	echo "How other S3-compatible servers answer the project's conformance vectors:"
+	echo "S3's recorded answers to preflights, to requests from other origins and"
+	echo "to the bucket CORS API (see [vectors.md](vectors.md) and"
+	echo "[behaviour.md](behaviour.md)). Everything below is measured by"
+	echo "\`scripts/compatibility.sh\` with \`s3cors probe\`; nothing in it is"
+	echo "taken from the servers' documentation. This file is written by the"
+	echo "script: re-run it rather than editing the file."
+	echo
+	echo "## Measured"
+	echo
+	echo "On $(date -u +%Y-%m-%d), with $(go env GOVERSION) and s3cors at $S3CORS_REV, on loopback,"
+	echo "path-style, region $REGION, signed with AWS Signature Version 4"
+	echo "(preflights unsigned, as browsers send them), \`--settle $PROBE_SETTLE\`:"
+	echo
+	echo "| Server | Version | Run as |"
+	echo "|---|---|---|"
+	for s in "${servers[@]}"; do
+		case $s in
+		emulator) echo "| s3emulator | this repository | \`s3emulator -auth KEY:SECRET\` (examples/s3emulator) |" ;;
+		versitygw) echo "| versitygw | \`github.com/versity/versitygw $VERSITYGW_VERSION\` | \`versitygw --access … --secret … posix --sidecar META DATA\` |" ;;
+		seaweedfs) echo "| seaweedfs | \`github.com/seaweedfs/seaweedfs $SEAWEEDFS_VERSION\` (\`weed version\`: $("$BIN/weed-$SEAWEEDFS_VERSION" version 2>/dev/null | head -n 1 | sed 's/^version *//I; s/  */ /g')) | \`weed mini\`, credentials from \`AWS_ACCESS_KEY_ID\`/\`AWS_SECRET_ACCESS_KEY\`, \`-s3.allowedOrigins\` at its default \`*\` |" ;;
+		esac
+	done
+	echo
+	echo "To reproduce (needs Go, curl and jq; builds the servers into"
+	echo "\`\${XDG_CACHE_HOME:-\$HOME/.cache}/s3cors-compat\`, which takes several minutes):"
+	echo
+	echo '```'
+	echo "scripts/compatibility.sh${*:+ $*}"
+	echo '```'
+	echo
+	if [[ " ${servers[*]} " == *" versitygw "* ]]; then
+		echo "versitygw keeps each bucket's CORS configuration in a sidecar directory"
+		echo "(\`--sidecar\`). With its default, an extended attribute of the bucket's"
+		echo "directory, on ext4, PutBucketCors of the vectors' largest configurations"
+		echo "failed with 500 or 507 InsufficientStorage, the gateway logging"
+		echo "\`xattr.Set … user.cors: argument list too long\` or \`no space left on"
+		echo "device\`: ext4 holds an extended attribute in one block (4 KiB here), a"
+		echo "limit of the file system rather than of the gateway's CORS."
+		echo
+	fi
+	for s in "${servers[@]}"; do
+		if [ -n "${NOTE[$s]:-}" ]; then
+			echo "**$(label "$s")**: ${NOTE[$s]}"
+			echo
+		fi
+	done
+
+	if [ ${#measured[@]} -gt 0 ]; then
+		echo "## Matrix"
+		echo
+		echo "Vectors passed out of vectors played, by behaviour group of the probe's"
+		echo "summary (a vector counts in each group its rules belong to). Skipped"
+		echo "vectors cannot be played over HTTP: their PutBucketCors document is JSON,"
+		echo "which only the AWS CLI and the console take, converting it to XML."
+		echo
+		header="| Behaviour |"
+		rule="|---|"
+		for s in "${measured[@]}"; do
+			header="$header $(label "$s") |"
+			rule="$rule---|"
+		done
+		echo "$header"
+		echo "$rule"
+		# The groups in the probe's order, each once.
+		for s in "${measured[@]}"; do
+			jq -r '.behaviours[].behaviour' "$RESULTS/$s.json"
+		done | awk '!seen[$0]++' >"$WORK/groups"
+		while IFS= read -r group; do
+			row="| $group |"
+			for s in "${measured[@]}"; do
+				row="$row $(cell "$s" "$group") |"
+			done
+			echo "$row"
+		done <"$WORK/groups"
+		row="| **All vectors** |"
+		for s in "${measured[@]}"; do
+			row="$row **$(jq -r '"\(.passed)/\(.passed + .failed)"' "$RESULTS/$s.json")** |"
+		done
+		echo "$row"
+		echo
+
+		echo "## What each server answers differently"
+		echo
+		echo "Each difference is one line of the probe's report: what the server"
+		echo "answered, then what S3 answers. \"Vectors\" counts the vectors that show"
+		echo "it, \"Only difference in\" those of them that differ in nothing else; the"
+		echo "vector named is one of them. Request IDs, host IDs, resources and bucket"
+		echo "names are left out of error documents, the scratch bucket's random name"
+		echo "is shortened to s3cors-probe-…."
+		for s in "${measured[@]}"; do
+			echo
+			echo "### $(label "$s")"
+			echo
+			jq -r '"\(.passed) of \(.passed + .failed) vectors answered as S3 does; \(.failed) differ, \(.skipped) skipped."' "$RESULTS/$s.json"
+			if [ "$(jq '.failed' "$RESULTS/$s.json")" -gt 0 ]; then
+				echo
+				echo "Groups with differences: $(jq -r '[.behaviours[] | select(.failed > 0) | "\(.behaviour) (\(.failed))"] | join(", ")' "$RESULTS/$s.json")."
+				echo
+				echo "| Vectors | Only difference in | Difference | For example |"
+				echo "|---:|---:|---|---|"
+				jq -r '
+					def tidy: gsub("<\\?xml[^>]*\\?>\\s*"; "")
+						| gsub("<(RequestId|HostId|Resource|BucketName)>[^<]*</[A-Za-z]+>"; "")
+						| gsub("s3cors-probe-[0-9a-f]+"; "s3cors-probe-…") | gsub("\n"; " ");
+					[.results[] | select(.outcome == "failed") | . as $r | ($r.diffs | map(tidy) | unique) as $ds | $ds[]
+					  | {d: ., v: $r.name, only: (($ds | length) == 1)}]
+					| group_by(.d) | map({n: length, o: (map(select(.only)) | length), d: .[0].d, v: .[0].v})
+					| sort_by(-.n, .d)
+					| .[] | "| \(.n) | \(.o) | `\(.d | if length > 300 then .[0:300] + "…" else . end | gsub("`"; "'"'"'") | gsub("\\|"; "\\|"))` | \(.v) |"' "$RESULTS/$s.json"
+			fi
+		done
+	fi
+} >"$DOC.tmp"
+mv "$DOC.tmp" "$DOC"
+log "wrote $DOC"
