@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3cors/s3cors/internal/testrequest"
 )
 
 // TestSignDocumentedExamples signs the example requests of AWS's
@@ -266,7 +268,7 @@ func randomRequest(t *testing.T, rng *rand.Rand, base string) (*http.Request, []
 	}
 	req.URL.Path = path
 	if rng.IntN(2) == 0 {
-		req.URL.RawPath = escapePath(path)
+		req.URL.RawPath = testrequest.EscapePath(path)
 	}
 	req.URL.RawQuery = strings.Join(query, "&")
 	for range rng.IntN(4) {

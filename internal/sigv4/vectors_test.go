@@ -3,10 +3,11 @@ package sigv4
 import (
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3cors/s3cors/internal/testrequest"
 )
 
 // The examples of AWS's documentation of Signature Version 4 for S3
@@ -29,36 +30,10 @@ func exampleVerifier() *Verifier {
 	}
 }
 
-// verifyOverHTTP sends req to a loopback server whose handler runs v.Verify
-// on the request as net/http parsed it, and returns the outcome.
+// verifyOverHTTP is v.Verify on req as a loopback server receives it.
 func verifyOverHTTP(t *testing.T, v *Verifier, req *http.Request) error {
 	t.Helper()
-	got := make(chan error, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := v.Verify(r)
-		if err == nil {
-			// The verifier must leave the body readable, intact.
-			if _, rerr := io.Copy(io.Discard, r.Body); rerr != nil {
-				err = rerr
-			}
-		}
-		got <- err
-	}))
-	defer srv.Close()
-	u := srv.URL + req.URL.RequestURI()
-	out, err := http.NewRequest(req.Method, u, req.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out.Header = req.Header
-	out.Host = req.Host
-	out.ContentLength = req.ContentLength
-	resp, err := http.DefaultClient.Do(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return <-got
+	return testrequest.VerifyOverHTTP(t, v.Verify, req)
 }
 
 func exampleRequest(t *testing.T, method, target, host string, body string, headers ...string) *http.Request {

@@ -3,7 +3,6 @@ package sigv4
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3cors/s3cors/internal/testrequest"
 )
 
 // The requests of these tests are signed with Sign, or presigned by
@@ -31,26 +32,7 @@ func testVerifier(now time.Time) *Verifier {
 // path escaped as S3 clients escape it.
 func newRequest(t *testing.T, method, path, rawQuery, body string) *http.Request {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, "http://s3.test.example/", rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Path = path
-	req.URL.RawPath = escapePath(path)
-	req.URL.RawQuery = rawQuery
-	return req
-}
-
-func escapePath(p string) string {
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = escape(s)
-	}
-	return strings.Join(segs, "/")
+	return testrequest.New(t, method, path, rawQuery, body)
 }
 
 func signHeader(t *testing.T, req *http.Request, payloadHash string) {

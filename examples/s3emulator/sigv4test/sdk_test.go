@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,6 +16,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/s3cors/s3cors/internal/sigv4"
+	"github.com/s3cors/s3cors/internal/testrequest"
 )
 
 // Values of X-Amz-Content-Sha256.
@@ -48,36 +48,7 @@ var s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping
 // path escaped as S3 clients escape it.
 func newRequest(t *testing.T, method, path, rawQuery, body string) *http.Request {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, "http://s3.test.example/", rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.URL.Path = path
-	req.URL.RawPath = escapePath(path)
-	req.URL.RawQuery = rawQuery
-	return req
-}
-
-// escapePath escapes every byte of p outside A–Z, a–z, 0–9, '-', '.', '_',
-// '~' and '/' as %XY, as S3 clients escape a path.
-func escapePath(p string) string {
-	const hexDigits = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexDigits[c>>4])
-		b.WriteByte(hexDigits[c&15])
-	}
-	return b.String()
+	return testrequest.New(t, method, path, rawQuery, body)
 }
 
 func signHeader(t *testing.T, req *http.Request, payloadHash string) {
@@ -261,35 +232,10 @@ func hexLen(n int) string {
 	return string(b)
 }
 
-// verifyOverHTTP sends req to a loopback server whose handler runs v.Verify
-// on the request as net/http parsed it, and returns the outcome.
+// verifyOverHTTP is v.Verify on req as a loopback server receives it.
 func verifyOverHTTP(t *testing.T, v *sigv4.Verifier, req *http.Request) error {
 	t.Helper()
-	got := make(chan error, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := v.Verify(r)
-		if err == nil {
-			// The verifier must leave the body readable, intact.
-			if _, rerr := io.Copy(io.Discard, r.Body); rerr != nil {
-				err = rerr
-			}
-		}
-		got <- err
-	}))
-	defer srv.Close()
-	out, err := http.NewRequest(req.Method, srv.URL+req.URL.RequestURI(), req.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out.Header = req.Header
-	out.Host = req.Host
-	out.ContentLength = req.ContentLength
-	resp, err := http.DefaultClient.Do(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return <-got
+	return testrequest.VerifyOverHTTP(t, v.Verify, req)
 }
 
 func code(err error) string {

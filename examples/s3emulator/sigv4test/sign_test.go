@@ -14,6 +14,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/s3cors/s3cors/internal/sigv4"
+	"github.com/s3cors/s3cors/internal/testrequest"
 )
 
 // A generator makes random requests whose signatures sigv4.Sign and the
@@ -99,7 +100,7 @@ func (g generator) request(t *testing.T) (*http.Request, aws.Credentials, string
 		t.Fatal(err)
 	}
 	req.URL.Path = path
-	req.URL.RawPath = escapePath(path)
+	req.URL.RawPath = testrequest.EscapePath(path)
 	req.URL.RawQuery = strings.Join(query, "&")
 	if g.rng.IntN(3) == 0 {
 		req.ContentLength = g.rng.Int64N(1 << 20)
