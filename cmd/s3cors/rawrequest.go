@@ -104,20 +104,8 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 			req.Method = value
 		case ":path":
 			req.Path = value
-		case ":authority", "host":
-			if req.Host == "" {
-				req.Host = value
-			}
-		case "origin":
-			if !req.HasOrigin {
-				req.Origin, req.HasOrigin = value, true
-			}
-		case "access-control-request-method":
-			if req.RequestMethod == "" {
-				req.RequestMethod = value
-			}
-		case "access-control-request-headers":
-			req.RequestHeaders = append(req.RequestHeaders, value)
+		default:
+			req.addField(name, value)
 		}
 	}
 	if !known {
