@@ -32,7 +32,7 @@ func TestHeaderOrder(t *testing.T) {
 		req  cors.Request
 		want []header
 	}{
-		{"H8/preflight-all-headers", cors.Request{Method: "OPTIONS", Origin: "https://a.example.com", RequestMethod: "PUT", RequestHeaders: []string{"Content-Type,X-Amz-Date"}}, []header{
+		{"H8+D25/preflight-all-headers", cors.Request{Method: "OPTIONS", Origin: "https://a.example.com", RequestMethod: "PUT", RequestHeaders: []string{"Content-Type,X-Amz-Date"}}, []header{
 			{"Access-Control-Allow-Origin", "https://a.example.com"},
 			{"Access-Control-Allow-Methods", "PUT, GET"},
 			{"Access-Control-Allow-Headers", "content-type, x-amz-date"},
@@ -126,6 +126,17 @@ func TestDecisions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUnusualRequestedNames checks D27 (P7): names with characters that are
+// not HTTP token characters are not refused for that; they match patterns
+// like any other name.
+func TestUnusualRequestedNames(t *testing.T) {
+	t.Parallel()
+	p := mustParse(t, `[{"AllowedOrigins":["*"],"AllowedMethods":["PUT"],"AllowedHeaders":["*"]}]`)
+	res := p.Evaluate(cors.Request{Method: "OPTIONS", Origin: "https://x", RequestMethod: "PUT", RequestHeaders: []string{"X Y,x@z"}})
+	assert.Equal(t, 200, res.Status)
+	assert.Equal(t, "x y, x@z", res.Get("Access-Control-Allow-Headers"))
 }
 
 // TestEmptyExposeHeader checks H5 for a rule whose ExposeHeader elements are

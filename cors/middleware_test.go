@@ -287,6 +287,8 @@ func TestMiddlewarePreflightBody(t *testing.T) {
 	}
 }
 
+// TestMiddlewareRequestIDs checks the ID headers of preflight answers and
+// their shape (D15).
 func TestMiddlewareRequestIDs(t *testing.T) {
 	p := mwPolicy(t, mwConfig)
 	ok := func() *http.Request {
@@ -613,6 +615,7 @@ func TestMiddlewareStaticTarget(t *testing.T) {
 	}
 }
 
+// TestMiddlewareCacheSafeVary checks the opt-in Vary departure (D14).
 func TestMiddlewareCacheSafeVary(t *testing.T) {
 	p := mwPolicy(t, mwConfig)
 	varyAE := func(w http.ResponseWriter, r *http.Request) {

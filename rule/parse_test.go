@@ -161,7 +161,7 @@ func TestParseValues(t *testing.T) {
 			rule.Rule{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}, MaxAgeSeconds: ptr(0)}},
 		{"V7/maxage-int32-min", head + `<AllowedOrigin>*</AllowedOrigin><MaxAgeSeconds>-2147483648</MaxAgeSeconds>` + tail,
 			rule.Rule{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}, MaxAgeSeconds: ptr(-2147483648)}},
-		{"C3/json-null-means-absent", `[{"ID":null,"AllowedMethods":["GET"],"AllowedOrigins":["*"],"MaxAgeSeconds":null,"ExposeHeaders":null}]`,
+		{"C3+D17/json-null-means-absent", `[{"ID":null,"AllowedMethods":["GET"],"AllowedOrigins":["*"],"MaxAgeSeconds":null,"ExposeHeaders":null}]`,
 			rule.Rule{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}}},
 		{"C3/json-bom-and-unicode", "\uFEFF" + `{"CORSRules":[{"AllowedMethods":["GET"],"AllowedOrigins":["https://b\u00fccher.example","<&>"]}]}`,
 			rule.Rule{AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"https://bücher.example", "<&>"}}},
@@ -193,29 +193,29 @@ func TestParseMalformed(t *testing.T) {
 		{"V4/not-xml-or-json", "CORSRules: []", "neither XML"},
 		{"V4/other-namespace", `<CORSConfiguration xmlns="urn:x">` + rule0 + `</CORSConfiguration>`, "root element"},
 		{"V4/child-other-namespace", `<CORSConfiguration><CORSRule><AllowedMethod xmlns="urn:x">GET</AllowedMethod></CORSRule></CORSConfiguration>`, "namespace"},
-		{"V4/doctype", `<!DOCTYPE x [<!ENTITY a "b">]><CORSConfiguration>` + rule0 + `</CORSConfiguration>`, "document type"},
+		{"V4+D20/doctype", `<!DOCTYPE x [<!ENTITY a "b">]><CORSConfiguration>` + rule0 + `</CORSConfiguration>`, "document type"},
 		{"V4/second-root", `<CORSConfiguration>` + rule0 + `</CORSConfiguration><CORSConfiguration/>`, "single root"},
 		{"V4/text-in-rule", `<CORSConfiguration><CORSRule>GET<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`, "text directly inside CORSRule"},
 		{"V4/nested-element", `<CORSConfiguration><CORSRule><AllowedOrigin><b/></AllowedOrigin></CORSRule></CORSConfiguration>`, "holds text only"},
 		{"V4/plural-element", `<CORSConfiguration><CORSRule><AllowedMethods>GET</AllowedMethods></CORSRule></CORSConfiguration>`, `did you mean "AllowedMethod"`},
-		{"V4/invalid-utf8", "<CORSConfiguration><CORSRule><AllowedOrigin>\xff</AllowedOrigin></CORSRule></CORSConfiguration>", "not well-formed"},
+		{"V4+D18/invalid-utf8", "<CORSConfiguration><CORSRule><AllowedOrigin>\xff</AllowedOrigin></CORSRule></CORSConfiguration>", "not well-formed"},
 		{"V4/latin1-encoding", `<?xml version="1.0" encoding="ISO-8859-1"?><CORSConfiguration>` + rule0 + `</CORSConfiguration>`, "not well-formed"},
 		{"V4/second-xml-declaration", `<?xml version="1.0"?><?xml version="1.0"?><CORSConfiguration>` + rule0 + `</CORSConfiguration>`, "XML declaration"},
 		{"V4/declaration-after-space", ` <?xml version="1.0"?><CORSConfiguration>` + rule0 + `</CORSConfiguration>`, "XML declaration"},
 		{"V4/declaration-inside", `<CORSConfiguration><?xml version="1.0"?>` + rule0 + `</CORSConfiguration>`, "XML declaration"},
 		{"V4/duplicate-attribute", `<CORSConfiguration a="1" a="2">` + rule0 + `</CORSConfiguration>`, "repeats the attribute"},
 		{"V7/maxage-float", `<CORSConfiguration><CORSRule><MaxAgeSeconds>1.5</MaxAgeSeconds></CORSRule></CORSConfiguration>`, "not an integer"},
-		{"V7/maxage-overflow", `<CORSConfiguration><CORSRule><MaxAgeSeconds>2147483648</MaxAgeSeconds></CORSRule></CORSConfiguration>`, "not an integer"},
+		{"V7+D16/maxage-overflow", `<CORSConfiguration><CORSRule><MaxAgeSeconds>2147483648</MaxAgeSeconds></CORSRule></CORSConfiguration>`, "not an integer"},
 		{"V7/maxage-double-sign", `<CORSConfiguration><CORSRule><MaxAgeSeconds>+-1</MaxAgeSeconds></CORSRule></CORSConfiguration>`, "not an integer"},
 		{"V7/maxage-empty", `<CORSConfiguration><CORSRule><MaxAgeSeconds/></CORSRule></CORSConfiguration>`, "not an integer"},
 		{"V7/json-maxage-float", `[{"AllowedMethods":["GET"],"AllowedOrigins":["*"],"MaxAgeSeconds":3000.0}]`, "not an integer"},
 		{"V7/json-maxage-string", `[{"AllowedMethods":["GET"],"AllowedOrigins":["*"],"MaxAgeSeconds":"3000"}]`, "not an integer"},
 		{"C3/json-string-for-list", `{"CORSRules":[{"AllowedMethods":"GET","AllowedOrigins":["*"]}]}`, "list of strings"},
-		{"C3/json-null-in-list", `[{"AllowedMethods":["GET"],"AllowedOrigins":["*",null]}]`, "holds null"},
+		{"C3+D17/json-null-in-list", `[{"AllowedMethods":["GET"],"AllowedOrigins":["*",null]}]`, "holds null"},
 		{"C3/json-unknown-top-key", `{"CORSConfiguration":{"CORSRules":[]}}`, "whole put-bucket-cors input"},
 		{"C3/json-keys-are-case-sensitive", `{"corsrules":[]}`, "unknown key"},
 		{"C3/json-trailing-garbage", `[{"AllowedMethods":["GET"],"AllowedOrigins":["*"]}] x`, "not well-formed"},
-		{"C3/json-invalid-utf8", "[{\"AllowedMethods\":[\"GET\"],\"AllowedOrigins\":[\"\xff\"]}]", "UTF-8"},
+		{"C3+D18/json-invalid-utf8", "[{\"AllowedMethods\":[\"GET\"],\"AllowedOrigins\":[\"\xff\"]}]", "UTF-8"},
 		{"C3/json-control-character", `[{"AllowedMethods":["GET"],"AllowedOrigins":["a\u0001"]}]`, "cannot carry"},
 		{"C3/json-rule-not-object", `[1]`, "not a JSON object"},
 	}
@@ -258,7 +258,8 @@ func TestSizeLimit(t *testing.T) {
 }
 
 // TestProblems checks that every fault is listed in S3's order while
-// Validate returns the first (V5–V14).
+// Validate returns the first (V5–V14): structure before values, rules in
+// document order (D24), an ID measured in characters (D19).
 func TestProblems(t *testing.T) {
 	c := &rule.Configuration{Rules: []rule.Rule{
 		{AllowedMethods: []string{"get", "PATCH"}, AllowedOrigins: []string{"a**"}, AllowedHeaders: []string{"x y", "a*b*"}, ExposeHeaders: []string{"*", "a:b"}},

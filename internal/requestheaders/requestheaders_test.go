@@ -20,7 +20,7 @@ func TestJoin(t *testing.T) {
 		{"M5/one-name", []string{"x-a"}, "x-a", true},
 		{"M5/empty-items-dropped", []string{",a,,b,"}, "a, b", true},
 		{"M5/several-lines", []string{"a", "B,c"}, "a, b, c", true},
-		{"M5/only-spaces-and-tabs-trimmed", []string{" \ta\v ,b"}, "a\v, b", true},
+		{"M5+D26/only-spaces-and-tabs-trimmed", []string{" \ta\v ,b"}, "a\v, b", true},
 		{"D7/blank-is-absent", []string{" , \t,"}, "", true},
 		{"D7/none", nil, "", true},
 		{"D10/duplicates-kept", []string{"x,X, x"}, "x, x, x", true},

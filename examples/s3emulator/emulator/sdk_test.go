@@ -371,7 +371,7 @@ func TestBackendCORSHeadersRemoved(t *testing.T) {
 }
 
 // TestServiceEndpointPreflight checks W3 with P1 first: a preflight to "/"
-// without Origin gets S3's 400, with one the emulator's 403.
+// without Origin gets S3's 400, with one the emulator's 403 (D22).
 func TestServiceEndpointPreflight(t *testing.T) {
 	_, endpoint, _ := startEmulator(t)
 	tests := []struct {
