@@ -110,7 +110,7 @@ timed() {
 
 build_s3cors() {
 	log "building s3cors from the working tree"
-	(cd "$ROOT" && go build -o "$BIN/s3cors" ./cmd/s3cors)
+	(cd "$ROOT/cmd/s3cors" && go build -o "$BIN/s3cors" .)
 	if ! "$BIN/s3cors" probe --help >/dev/null 2>&1; then
 		echo "compatibility.sh: this s3cors has no probe command" >&2
 		exit 2

@@ -20,12 +20,12 @@ import (
 )
 
 // buildS3cors builds the s3cors command into a temporary folder and returns
-// its path. The examples module resolves the command through its replace
-// directive, so the binary is the one of this checkout.
+// its path. The command is a module of its own whose replace directive
+// points at this checkout, so the binary is the one of this checkout.
 func buildS3cors(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "s3cors")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/s3cors/s3cors/cmd/s3cors")
+	cmd := exec.Command("go", "build", "-C", "../../cmd/s3cors", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building s3cors: %v\n%s", err, out)
 	}

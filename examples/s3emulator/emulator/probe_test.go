@@ -24,7 +24,7 @@ func TestProbeEmulator(t *testing.T) {
 		t.Skip("builds the s3cors command")
 	}
 	bin := filepath.Join(t.TempDir(), "s3cors")
-	build := exec.Command("go", "build", "-o", bin, "github.com/s3cors/s3cors/cmd/s3cors")
+	build := exec.Command("go", "build", "-C", "../../../cmd/s3cors", "-o", bin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building s3cors: %v\n%s", err, out)
 	}
