@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/s3cors/s3cors/internal/clientreplay"
 )
 
 // lintClientsJSON is lint --format json with --client, decoded strictly.
@@ -74,7 +76,7 @@ func TestClientProfiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byName := map[string]*clientProfile{}
+	byName := map[string]*clientreplay.Profile{}
 	for _, p := range all {
 		byName[p.Name] = p
 	}
@@ -120,7 +122,7 @@ func TestLintClientAllowed(t *testing.T) {
 	t.Parallel()
 	for _, file := range []string{"clients-sdk-ok.json", "clients-any-header.json"} {
 		t.Run(file, func(t *testing.T) {
-			rep, r := lintClients(t, file, "--client", "aws-sdk-js-v3")
+			rep, r := lintClients(t, file, "--client", "aws-sdk-js-v3:all")
 			if r.code != 0 {
 				t.Errorf("exit code %d, want 0\n%s", r.code, r.stderr)
 			}
@@ -144,6 +146,35 @@ func TestLintClientAllowed(t *testing.T) {
 	}
 	s3cors(t, "", "lint", "clients-any-header.json", "--client", "aws-sdk-js-v3").expect(t, 0, []string{
 		"  ok client aws-sdk-js-v3:multipart from https://app.example.com\n",
+	}, nil)
+}
+
+// TestLintClientUploads checks that a client's name alone replays its
+// uploads, what the README's "will the SDK's uploads pass?" asks, and
+// that one operation is checked by its own name.
+func TestLintClientUploads(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		client string
+		want   []string
+	}{
+		{"aws-sdk-js-v3", []string{"aws-sdk-js-v3:put-object", "aws-sdk-js-v3:multipart", "aws-sdk-js-v3:presigned-put"}},
+		{"aws-sdk-js-v3:delete-object", []string{"aws-sdk-js-v3:delete-object"}},
+		{"presigned-post", []string{"aws-sdk-js-v3:presigned-post"}},
+	} {
+		rep, _ := lintClients(t, "clients-sdk-ok.json", "--client", tt.client)
+		var got []string
+		for _, c := range rep.Clients {
+			got = append(got, c.Client)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("--client %s (-want +got):\n%s", tt.client, diff)
+		}
+	}
+	s3cors(t, "", "lint", "--client", "list").expect(t, 0, []string{
+		"--client aws-sdk-js-v3 checks the operations marked *",
+		"* aws-sdk-js-v3:put-object ",
+		"  aws-sdk-js-v3:delete-object ",
 	}, nil)
 }
 
@@ -225,8 +256,8 @@ func TestLintClientOrigins(t *testing.T) {
 		{"*", "https://app.example.com"},
 		{"", ""},
 	} {
-		if got := placeholderOrigin(tt.pattern); got != tt.want {
-			t.Errorf("placeholderOrigin(%q) = %q, want %q", tt.pattern, got, tt.want)
+		if got := clientreplay.PlaceholderOrigin(tt.pattern); got != tt.want {
+			t.Errorf("clientreplay.PlaceholderOrigin(%q) = %q, want %q", tt.pattern, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,10 @@
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/s3cors/s3cors/internal/lint"
+)
 
 // ANSI styles used for people-facing output.
 const (
@@ -34,11 +38,11 @@ func (e *env) paint(style, s string) string {
 }
 
 // severityStyle is the colour of a severity name.
-func severityStyle(s severity) string {
+func severityStyle(s lint.Severity) string {
 	switch s {
-	case sevError:
+	case lint.Error:
 		return styleRed
-	case sevWarning:
+	case lint.Warning:
 		return styleYellow
 	}
 	return styleCyan

@@ -7,39 +7,11 @@ import (
 	"strings"
 
 	"github.com/s3cors/s3cors/cors"
-	"github.com/s3cors/s3cors/internal/requestheaders"
+	"github.com/s3cors/s3cors/internal/explain"
+	"github.com/s3cors/s3cors/internal/lint"
+	"github.com/s3cors/s3cors/internal/rawrequest"
 	"github.com/s3cors/s3cors/rule"
 )
-
-// explanation is explain's answer. Its JSON encoding is the --format json
-// output.
-type explanation struct {
-	Kind        string          `json:"kind"`         // "preflight" or "actual"
-	Status      *int            `json:"status"`       // preflight only
-	Headers     [][2]string     `json:"headers"`      // in S3's order
-	Error       *explainError   `json:"error"`        // a refused preflight
-	MatchedRule *int            `json:"matched_rule"` // the rule S3 applies
-	Rules       []explainedRule `json:"rules"`        // every rule, in order
-	Body        string          `json:"-"`            // a refused preflight's XML body
-
-	request *cors.Request
-}
-
-// explainError is the S3 error of a refused preflight.
-type explainError struct {
-	Code         string `json:"code"`
-	Message      string `json:"message"`
-	Method       string `json:"method"`
-	ResourceType string `json:"resource_type"`
-}
-
-// explainedRule is how one rule fares.
-type explainedRule struct {
-	Index   int     `json:"index"`
-	ID      *string `json:"id"`
-	Matched bool    `json:"matched"` // the rule on its own allows the request
-	Reason  string  `json:"reason"`
-}
 
 func runExplain(e *env, args []string) int {
 	fs := newFlagSet("explain")
@@ -84,7 +56,7 @@ func runExplain(e *env, args []string) int {
 			return usageError(e, "explain", fmt.Sprintf("the request in %s is larger than 1 MiB, the most s3cors reads", displayName(*rawFile)),
 				`give only the request's head; with curl, leave out the response body with -o /dev/null, as in "curl -sv -o /dev/null URL 2>&1"`)
 		}
-		raw, err := parseRawRequest(data)
+		raw, err := rawrequest.Parse(data)
 		if err != nil {
 			return usageError(e, "explain", fmt.Sprintf("cannot read the request in %s: %v", displayName(*rawFile), err),
 				`expected a request as "curl -v" prints it ("> OPTIONS /key HTTP/1.1", "> Origin: ..."), as browser developer tools show it ("Name: value" header lines) or copy it ("Copy as cURL": curl 'URL' -H 'Origin: ...'), saved as UTF-8 text`)
@@ -93,7 +65,7 @@ func runExplain(e *env, args []string) int {
 		req.Origin, haveOrigin = raw.Origin, true // a raw request without Origin is a request without Origin
 		req.RequestMethod = raw.RequestMethod
 		req.RequestHeaders = raw.RequestHeaders
-		if t, ok := raw.target(); ok {
+		if t, ok := raw.Target(); ok {
 			req.Target = t
 		}
 	}
@@ -141,7 +113,7 @@ func runExplain(e *env, args []string) int {
 		return refusedConfig(e, "explain", pos[0], err)
 	}
 
-	x := explainRequest(p, c, req)
+	x := explain.Request(p, c, req)
 	if format.value == "json" {
 		writeJSON(e.stdout, x)
 		return exitOK
@@ -158,7 +130,7 @@ func refusedConfig(e *env, cmd, name string, err error) int {
 		switch {
 		case re.Detail != "":
 			fmt.Fprintf(e.stderr, "  %s\n", re.Detail)
-		case re.Rule >= 0 && hasValue(re):
+		case re.Rule >= 0 && lint.HasValue(re):
 			fmt.Fprintf(e.stderr, "  rule %d, %s %q\n", re.Rule, re.Element, re.Value)
 		case re.Rule >= 0:
 			fmt.Fprintf(e.stderr, "  rule %d\n", re.Rule)
@@ -170,118 +142,10 @@ func refusedConfig(e *env, cmd, name string, err error) int {
 	return exitFindings
 }
 
-// explainRequest evaluates req under p (compiled from c) and explains every
-// rule.
-func explainRequest(p *cors.Policy, c *rule.Configuration, req *cors.Request) *explanation {
-	res := p.Evaluate(*req)
-	x := &explanation{Kind: "actual", Headers: [][2]string{}, Rules: []explainedRule{}, request: req}
-	if res.Preflight {
-		x.Kind = "preflight"
-		st := res.Status
-		x.Status = &st
-	}
-	for name, value := range res.Headers() {
-		x.Headers = append(x.Headers, [2]string{name, value})
-	}
-	if res.Status == http.StatusBadRequest {
-		// S3 closes the connection after a 400 over HTTP/1.1 (D13).
-		x.Headers = append(x.Headers, [2]string{"Connection", "close"})
-	}
-	if res.Error.Code != "" {
-		x.Error = &explainError{res.Error.Code, res.Error.Message, res.Error.Method, res.Error.ResourceType}
-		x.Body = string(res.Error.AppendXML(nil))
-	}
-	applied := -1
-	if res.Matched {
-		applied = res.Rule
-		x.MatchedRule = &applied
-	}
-	items := requestedHeaders(req.RequestHeaders)
-	for _, v := range p.Explain(*req) {
-		r := c.Rules[v.Rule]
-		x.Rules = append(x.Rules, explainedRule{
-			Index:   v.Rule,
-			ID:      r.ID,
-			Matched: v.Reason == cors.Allowed,
-			Reason:  reasonText(r, v, req, items, applied),
-		})
-	}
-	return x
-}
-
-// requestedHeaders lists the names of Access-Control-Request-Headers as the
-// engine reads them, or nil when the lines exceed its limits (D11), which
-// the rules' verdicts then report.
-func requestedHeaders(lines []string) []string {
-	names, ok := requestheaders.Join(lines)
-	if !ok {
-		return nil
-	}
-	var items []string
-	for name, rest := requestheaders.Next(names); name != ""; name, rest = requestheaders.Next(rest) {
-		items = append(items, name)
-	}
-	return items
-}
-
-// list formats values as "[a, b]".
-func list(values []string) string {
-	return "[" + strings.Join(values, ", ") + "]"
-}
-
-// reasonText says why rule r (verdict v) does or does not match req.
-// applied is the rule S3 applies, or -1.
-func reasonText(r rule.Rule, v cors.Verdict, req *cors.Request, items []string, applied int) string {
-	if v.Reason == cors.OriginNotAllowed {
-		if req.Origin == "" {
-			return "the request has no Origin, so no rule matches"
-		}
-		return fmt.Sprintf("origin `%s` matches none of %s", req.Origin, list(r.AllowedOrigins))
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "origin matches `%s`", v.Origin)
-	if v.Reason == cors.MethodNotAllowed {
-		m := v.Method
-		if m == "" {
-			m = `""`
-		}
-		fmt.Fprintf(&b, "; method %s not in %s", m, list(r.AllowedMethods))
-		if req.Method == http.MethodOptions && req.RequestMethod == "" {
-			b.WriteString(" (a preflight without Access-Control-Request-Method)")
-		}
-		return b.String()
-	}
-	fmt.Fprintf(&b, "; method %s in %s", v.Method, list(r.AllowedMethods))
-	switch v.Reason {
-	case cors.HeaderNotAllowed:
-		if len(r.AllowedHeaders) == 0 {
-			fmt.Fprintf(&b, "; header `%s` requested but the rule allows no headers", v.Header)
-		} else {
-			fmt.Fprintf(&b, "; header `%s` not allowed by %s", v.Header, list(r.AllowedHeaders))
-		}
-		return b.String()
-	case cors.Allowed:
-	default:
-		// Access-Control-Request-Headers too large to evaluate.
-		fmt.Fprintf(&b, "; %s", v.Reason)
-		return b.String()
-	}
-	if len(items) > 0 {
-		fmt.Fprintf(&b, "; headers %s allowed by %s", strings.Join(items, ", "), list(r.AllowedHeaders))
-	}
-	switch {
-	case v.Rule == applied:
-		b.WriteString(": S3 applies this rule")
-	case applied >= 0 && v.Rule > applied:
-		fmt.Fprintf(&b, ": matches too, but rule %d comes first", applied)
-	}
-	return b.String()
-}
-
 // writeExplainText prints an explanation for people.
-func writeExplainText(e *env, x *explanation) {
+func writeExplainText(e *env, x *explain.Explanation) {
 	w := e.stdout
-	req := x.request
+	req := x.Request
 	fmt.Fprintf(w, "%s %s to %s\n", e.paint(styleBold, "Request:"), req.Method, targetWord(req.Target))
 	if req.Origin != "" {
 		fmt.Fprintf(w, "  Origin: %s\n", req.Origin)

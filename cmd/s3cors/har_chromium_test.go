@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/s3cors/s3cors/internal/har"
+
 	"encoding/json"
 	"os"
 	"strings"
@@ -24,7 +26,7 @@ func TestExplainHARChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, err := parseHAR(data)
+	entries, err := har.Parse(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +54,7 @@ func TestExplainHARChromium(t *testing.T) {
 	if e := entries[put]; e.Response.Status != 0 || e.ResourceType != "fetch" {
 		t.Errorf("upload entry %d: type %q, status %d; want a fetch without a response", put, e.ResourceType, e.Response.Status)
 	}
-	origin := entries[pre].origin()
+	origin := entries[pre].Origin()
 
 	for _, withConfig := range []bool{true, false} {
 		args := []string{"explain", "--har", harFile, "--format", "json"}
@@ -63,7 +65,7 @@ func TestExplainHARChromium(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
 		}
-		var rep harReport
+		var rep har.Report
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 			t.Fatal(err)
 		}
@@ -73,11 +75,11 @@ func TestExplainHARChromium(t *testing.T) {
 
 		// The upload: refused at its preflight, which is paired with it.
 		up := rep.Exchanges[0]
-		wantKind := "preflight-refused"
+		wantKind := har.KindPreflightRefused
 		if withConfig {
-			wantKind = "header-not-allowed"
+			wantKind = har.KindHeaderNotAllowed
 		}
-		if up.Method != "PUT" || up.Outcome != outcomeRefused || up.Origin != origin || up.Preflight == nil || up.Preflight.Entry != pre ||
+		if up.Method != "PUT" || up.Outcome != har.Refused || up.Origin != origin || up.Preflight == nil || up.Preflight.Entry != pre ||
 			up.Actual == nil || up.Actual.Entry != put || up.Actual.Status != 0 || len(up.Findings) == 0 || up.Findings[0].Kind != wantKind {
 			t.Errorf("%v: upload %+v; want PUT refused (%s), preflight entry %d, request entry %d", args, up, wantKind, pre, put)
 		} else if h := up.Preflight.RequestHeaders; len(h) != 1 || h[0] != "x-amz-checksum-crc32" {
@@ -92,7 +94,7 @@ func TestExplainHARChromium(t *testing.T) {
 
 		// The read: allowed, with nothing to report.
 		rd := rep.Exchanges[1]
-		if rd.Method != "GET" || rd.Outcome != outcomeAllowed || rd.Preflight != nil || rd.Actual == nil || rd.Actual.Entry != get || rd.Actual.Status != 200 || len(rd.Findings) != 0 {
+		if rd.Method != "GET" || rd.Outcome != har.Allowed || rd.Preflight != nil || rd.Actual == nil || rd.Actual.Entry != get || rd.Actual.Status != 200 || len(rd.Findings) != 0 {
 			t.Errorf("%v: read %+v; want GET allowed, request entry %d, no findings", args, rd, get)
 		}
 	}

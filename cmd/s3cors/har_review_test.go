@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/s3cors/s3cors/internal/har"
+
 	"os"
 	"strings"
 	"testing"
@@ -30,12 +32,12 @@ func TestExplainHARFixedConfiguration(t *testing.T) {
 // preflights is not quadratic.
 func TestExplainHARManyEntries(t *testing.T) {
 	t.Parallel()
-	tiny := `{"log":{"entries":[` + strings.Repeat(`{},`, maxHAREntries+10) + `{}]}}`
+	tiny := `{"log":{"entries":[` + strings.Repeat(`{},`, har.MaxEntries+10) + `{}]}}`
 	r := s3cors(t, tiny, "explain", "--har", "-")
 	r.expect(t, 2, nil, []string{"more than 20000 entries"})
 
 	entry := `{"startedDateTime":"2026-01-01T00:00:00Z","request":{"method":"OPTIONS","url":"http://127.0.0.1:9000/b/k","headers":[{"name":"Origin","value":"http://127.0.0.1:8000"},{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://127.0.0.1:8000"},{"name":"Access-Control-Allow-Methods","value":"PUT"}],"content":{}}}`
-	many := `{"log":{"entries":[` + strings.Repeat(entry+",", maxHAREntries-1) + entry + `]}}`
+	many := `{"log":{"entries":[` + strings.Repeat(entry+",", har.MaxEntries-1) + entry + `]}}`
 	start := time.Now()
 	r = s3cors(t, many, "explain", "--har", "-", "--format", "json")
 	r.expect(t, 0, nil, nil)

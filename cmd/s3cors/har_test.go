@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/s3cors/s3cors/internal/har"
+
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -20,7 +22,7 @@ func TestExplainHARFixture(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
 		}
-		var rep harReport
+		var rep har.Report
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +33,10 @@ func TestExplainHARFixture(t *testing.T) {
 			method, outcome, kind string
 			preflight, actual     int
 		}{
-			{"GET", outcomeAllowed, "", -1, 1},
-			{"PUT", outcomeRefused, "preflight-refused", 3, 2},
-			{"PUT", outcomeLookAlike, "redirected-preflight", 5, 4},
-			{"PUT", outcomeLookAlike, "authenticated-preflight", 7, 6},
+			{"GET", har.Allowed, "", -1, 1},
+			{"PUT", har.Refused, "preflight-refused", 3, 2},
+			{"PUT", har.LookAlike, "redirected-preflight", 5, 4},
+			{"PUT", har.LookAlike, "authenticated-preflight", 7, 6},
 		}
 		if withConfig {
 			want[1].kind = "header-not-allowed"
@@ -43,7 +45,7 @@ func TestExplainHARFixture(t *testing.T) {
 			x := rep.Exchanges[i]
 			kind := ""
 			if len(x.Findings) > 0 {
-				kind = x.Findings[0].Kind
+				kind = string(x.Findings[0].Kind)
 			}
 			pf := -1
 			if x.Preflight != nil {
@@ -148,11 +150,11 @@ func TestExplainHARRecorded(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := s3cors(t, harDoc(tt.entries...), "explain", "--har", "-", "--format", "json")
-			var rep harReport
+			var rep har.Report
 			if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 				t.Fatalf("%v\n%s", err, r.stderr)
 			}
-			if len(rep.Exchanges) != 1 || len(rep.Exchanges[0].Findings) == 0 || rep.Exchanges[0].Findings[0].Kind != tt.kind {
+			if len(rep.Exchanges) != 1 || len(rep.Exchanges[0].Findings) == 0 || string(rep.Exchanges[0].Findings[0].Kind) != tt.kind {
 				t.Errorf("got %s", r.stdout)
 			}
 		})
@@ -171,49 +173,13 @@ func TestExplainHARErrors(t *testing.T) {
 	s3cors(t, "", "explain", "a.json", "b.json", "--har", "har/upload.har").expect(t, 2, nil, []string{"at most one configuration file"})
 	s3cors(t, "", "explain", "-", "--har", "-").expect(t, 2, nil, []string{"cannot both come from standard input"})
 	s3cors(t, "", "explain", "s3-invalid-method.json", "--har", "har/upload.har").expect(t, 1, nil, []string{"S3 would refuse the configuration"})
-	big := strings.NewReader(strings.Repeat(" ", maxHARSize+10))
+	big := strings.NewReader(strings.Repeat(" ", har.MaxSize+10))
 	r := s3corsReader(t, big, "explain", "--har", "-")
 	r.expect(t, 2, nil, []string{"larger than 32 MiB", "record only the failing requests"})
 }
 
-func TestParseCurlCommand(t *testing.T) {
+func TestExplainCurlCommand(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name string
-		in   string
-		want rawRequest
-	}{
-		{"chromium bash", `curl 'https://b.s3.amazonaws.com/k?x=1' \
-  -X 'OPTIONS' \
-  -H 'accept: */*' \
-  -H 'access-control-request-headers: content-type,x-amz-checksum-crc32' \
-  -H 'access-control-request-method: PUT' \
-  -H 'origin: https://app.example.com' \
-  -H $'user-agent: it\'s \x41' \
-  --compressed`,
-			rawRequest{Method: "OPTIONS", Path: "https://b.s3.amazonaws.com/k?x=1", Host: "b.s3.amazonaws.com", Origin: "https://app.example.com", HasOrigin: true,
-				RequestMethod: "PUT", RequestHeaders: []string{"content-type,x-amz-checksum-crc32"}}},
-		{"data makes POST", `curl "https://h.test/x" --header "Origin: https://a.test" --data-raw '{"a":1}'`,
-			rawRequest{Method: "POST", Path: "https://h.test/x", Host: "h.test", Origin: "https://a.test", HasOrigin: true}},
-		{"head and inline forms", `$ curl -I --url=https://h.test/ -HOrigin:\ https://a.test`,
-			rawRequest{Method: "HEAD", Path: "https://h.test/", Host: "h.test", Origin: "https://a.test", HasOrigin: true}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseRawRequest([]byte(tt.in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fmt.Sprintf("%+v", *got) != fmt.Sprintf("%+v", tt.want) {
-				t.Errorf("got  %+v\nwant %+v", *got, tt.want)
-			}
-		})
-	}
-	for _, bad := range []string{`curl 'https://h.test`, `curl -H`, `curl -X PUT`, `curl 'not a url'`, `curl https://h.test -H 'nocolon'`} {
-		if _, err := parseRawRequest([]byte(bad)); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
-	}
 	// explain --request takes it.
 	s3cors(t, "curl 'https://my-bucket.s3.amazonaws.com/uploads/a.jpg' -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: content-type'",
 		"explain", "explain.json", "--request", "-").expect(t, 0, []string{"200 OK", "rule 1 `uploads`"}, nil)

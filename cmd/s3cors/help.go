@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/s3cors/s3cors/internal/lint"
 )
 
 const mainUsage = `s3cors checks, explains, converts and serves Amazon S3 bucket CORS
@@ -142,7 +144,7 @@ request makes lint exit 1 whatever --fail-on says.
 Findings (IDs are stable; S3C1xx origins, S3C2xx headers, S3C3xx rule
 order, S3C4xx methods and exposed headers, S3C5xx MaxAgeSeconds):
 `)
-	for _, c := range allChecks {
+	for _, c := range lint.Checks {
 		fmt.Fprintf(&b, "  %s  %-7s  %s\n", c.ID, c.Severity, c.Title)
 	}
 	b.WriteString(`

@@ -8,114 +8,26 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/s3cors/s3cors/rule"
+	"github.com/s3cors/s3cors/internal/clientreplay"
+	"github.com/s3cors/s3cors/internal/explain"
+	"github.com/s3cors/s3cors/internal/lint"
 )
 
-// lintReport is what lint finds in one file. Its JSON encoding is the
+// lintReport is lint's account of one file: the report of package lint and,
+// with --client, how the client profiles fare. Its JSON encoding is the
 // --format json output for that file.
 type lintReport struct {
-	File     string        `json:"file"`
-	S3       s3Verdict     `json:"s3"`
-	Findings []jsonFinding `json:"findings"`
+	*lint.Report
 	// Clients is how the client profiles of --client fare, one report per
 	// profile and origin; absent without --client, empty when S3 refuses
 	// the configuration.
-	Clients *[]clientReport `json:"clients,omitempty"`
-
-	config   *rule.Configuration // nil when the document could not be decoded
-	problems []*rule.Error
-	found    []finding
-}
-
-// s3Verdict is whether PutBucketCors would accept the configuration.
-type s3Verdict struct {
-	Accepted bool        `json:"accepted"`
-	Errors   []s3Refusal `json:"errors"`
-}
-
-// s3Refusal is one S3 refusal, as S3 reports it.
-type s3Refusal struct {
-	Code    string  `json:"code"`
-	Message string  `json:"message"`
-	Rule    *int    `json:"rule"`
-	Value   *string `json:"value"`
-	// Detail says in plain words what is wrong and how to fix it, such as
-	// `unknown key "AllowedOrigin" in rule 0; ... did you mean
-	// "AllowedOrigins"?`.
-	Detail string `json:"detail"`
-}
-
-// jsonFinding is a finding in the JSON output.
-type jsonFinding struct {
-	ID       string  `json:"id"`
-	Severity string  `json:"severity"`
-	Rule     *int    `json:"rule"`
-	Value    *string `json:"value"`
-	Message  string  `json:"message"`
-	Fix      string  `json:"fix"`
-}
-
-func intPtr(i int) *int {
-	if i < 0 {
-		return nil
-	}
-	return &i
+	Clients *[]clientreplay.Report `json:"clients,omitempty"`
 }
 
 // lintDocument judges doc, read from the named file.
 func lintDocument(name string, doc []byte) *lintReport {
-	rep := &lintReport{File: name, S3: s3Verdict{Errors: []s3Refusal{}}, Findings: []jsonFinding{}}
 	c, err := decodeConfig(doc)
-	if err != nil {
-		var re *rule.Error
-		if !errors.As(err, &re) {
-			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: err.Error()}
-		}
-		rep.problems = []*rule.Error{re}
-	} else {
-		rep.config = c
-		rep.problems = c.Problems()
-		rep.found = analyse(c)
-	}
-	rep.S3.Accepted = len(rep.problems) == 0
-	for _, p := range rep.problems {
-		e := s3Refusal{Code: p.Code, Message: p.Message, Rule: intPtr(p.Rule), Detail: p.Detail}
-		if hasValue(p) {
-			e.Value = strPtr(p.Value)
-		}
-		rep.S3.Errors = append(rep.S3.Errors, e)
-	}
-	for _, f := range rep.found {
-		rep.Findings = append(rep.Findings, jsonFinding{
-			ID: f.ID, Severity: f.Severity.String(), Rule: intPtr(f.Rule),
-			Value: f.Value, Message: f.Message, Fix: f.Fix,
-		})
-	}
-	return rep
-}
-
-// hasValue reports whether the S3 error is about a value, rather than a
-// missing element or the whole document.
-func hasValue(p *rule.Error) bool {
-	if p.Value != "" {
-		return true
-	}
-	return p.Element != "" && p.Code != rule.CodeMalformedXML
-}
-
-// worst returns the highest severity in the report and whether there is
-// anything at all; S3 refusals count as errors.
-func (r *lintReport) worst() (severity, bool) {
-	if len(r.problems) > 0 {
-		return sevError, true
-	}
-	w, any := sevInfo, false
-	for _, f := range r.found {
-		if !any || f.Severity > w {
-			w, any = f.Severity, true
-		}
-	}
-	return w, any
+	return &lintReport{Report: lint.Document(name, c, err)}
 }
 
 func runLint(e *env, args []string) int {
@@ -132,13 +44,20 @@ func runLint(e *env, args []string) int {
 		return flagError(e, "lint", err)
 	}
 	if slices.Contains(clientArgs, "list") {
-		if err := writeClientList(e.stdout); err != nil {
+		all, err := loadClients()
+		if err != nil {
 			fmt.Fprintf(e.stderr, "lint: %v\n", err)
 			return exitUsage
 		}
+		clientreplay.WriteList(e.stdout, all)
 		return exitOK
 	}
-	profiles, err := resolveClients(clientArgs)
+	all, err := loadClients()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "lint: %v\n", err)
+		return exitUsage
+	}
+	profiles, err := clientreplay.Resolve(all, clientArgs)
 	if err != nil {
 		return usageError(e, "lint", "--client", err.Error())
 	}
@@ -156,7 +75,7 @@ func runLint(e *env, args []string) int {
 	if code := stdinTwice(e, "lint", files); code != 0 {
 		return code
 	}
-	threshold, _ := parseSeverity(failOn.value)
+	threshold, _ := lint.ParseSeverity(failOn.value)
 
 	code := exitOK
 	var reports []*lintReport
@@ -168,13 +87,13 @@ func runLint(e *env, args []string) int {
 		}
 		rep := lintDocument(displayName(name), doc)
 		reports = append(reports, rep)
-		if w, any := rep.worst(); any && w >= threshold && code == exitOK {
+		if w, any := rep.Worst(); any && w >= threshold && code == exitOK {
 			code = exitFindings
 		}
 		if len(profiles) > 0 {
-			clients := []clientReport{}
-			if rep.config != nil && len(rep.problems) == 0 {
-				clients = checkClients(rep.config, profiles, clientOrigins(rep.config, originArgs))
+			clients := []clientreplay.Report{}
+			if rep.Config != nil && len(rep.Problems) == 0 {
+				clients = clientreplay.Check(rep.Config, profiles, clientreplay.Origins(rep.Config, originArgs))
 			}
 			rep.Clients = &clients
 			for _, c := range clients {
@@ -219,8 +138,8 @@ func writeLintText(e *env, rep *lintReport) {
 	fmt.Fprintln(w, e.paint(styleBold, rep.File))
 
 	label := func(i int) string {
-		if rep.config != nil && i >= 0 && i < len(rep.config.Rules) {
-			return ruleLabel(rep.config.Rules[i], i)
+		if rep.Config != nil && i >= 0 && i < len(rep.Config.Rules) {
+			return explain.RuleLabel(rep.Config.Rules[i], i)
 		}
 		if i >= 0 {
 			return "rule " + strconv.Itoa(i)
@@ -228,13 +147,13 @@ func writeLintText(e *env, rep *lintReport) {
 		return "document"
 	}
 
-	if len(rep.problems) == 0 {
+	if len(rep.Problems) == 0 {
 		fmt.Fprintf(w, "  %s S3 accepts this configuration (PutBucketCors would answer 200)\n", e.paint(styleGreen, "ok"))
 	} else {
-		first := rep.problems[0]
+		first := rep.Problems[0]
 		fmt.Fprintf(w, "  %s S3 refuses this configuration: PutBucketCors answers %d %s\n",
 			e.paint(styleRed, "error"), first.Status, e.paint(styleBold, first.Code))
-		for i, p := range rep.problems {
+		for i, p := range rep.Problems {
 			prefix := "    "
 			if i == 1 {
 				fmt.Fprintln(w, "  after fixing that, S3 would also refuse:")
@@ -245,7 +164,7 @@ func writeLintText(e *env, rep *lintReport) {
 				where = d // the detail names the rule itself
 			} else if d != "" {
 				where += ": " + d
-			} else if hasValue(p) {
+			} else if lint.HasValue(p) {
 				where += ", " + p.Element + " " + strconv.Quote(p.Value)
 			}
 			fmt.Fprintf(w, "%s  %s\n", prefix, e.paint(styleDim, where))
@@ -254,27 +173,27 @@ func writeLintText(e *env, rep *lintReport) {
 
 	// Group findings by rule, in document order; document-wide ones first.
 	last := -2
-	counts := map[severity]int{}
-	for _, f := range rep.found {
+	counts := map[lint.Severity]int{}
+	for _, f := range rep.Found {
 		if f.Rule != last {
 			fmt.Fprintf(w, "  %s\n", e.paint(styleBold, label(f.Rule)))
 			last = f.Rule
 		}
 		counts[f.Severity]++
 		sev := fmt.Sprintf("%-7s", f.Severity)
-		fmt.Fprintf(w, "    %s %s %s\n", e.paint(severityStyle(f.Severity), sev), e.paint(styleBold, f.ID), f.headline())
+		fmt.Fprintf(w, "    %s %s %s\n", e.paint(severityStyle(f.Severity), sev), e.paint(styleBold, f.ID), f.Headline())
 		fmt.Fprintf(w, "                   why: %s\n", f.Why)
 		fmt.Fprintf(w, "                   fix: %s\n", f.Fix)
 	}
 	defer writeLintClientsText(e, rep)
-	if len(rep.found) == 0 {
-		if rep.config != nil {
+	if len(rep.Found) == 0 {
+		if rep.Config != nil {
 			fmt.Fprintln(w, "  no findings")
 		}
 		return
 	}
 	var parts []string
-	for _, s := range []severity{sevError, sevWarning, sevInfo} {
+	for _, s := range []lint.Severity{lint.Error, lint.Warning, lint.Info} {
 		if n := counts[s]; n > 0 {
 			word := s.String()
 			if n > 1 {
@@ -283,7 +202,7 @@ func writeLintText(e *env, rep *lintReport) {
 			parts = append(parts, fmt.Sprintf("%d %s", n, word))
 		}
 	}
-	fmt.Fprintf(w, "  %d finding%s: %s\n", len(rep.found), plural(len(rep.found)), strings.Join(parts, ", "))
+	fmt.Fprintf(w, "  %d finding%s: %s\n", len(rep.Found), plural(len(rep.Found)), strings.Join(parts, ", "))
 }
 
 // writeLintClientsText prints how the client profiles of --client fare.
@@ -291,7 +210,7 @@ func writeLintClientsText(e *env, rep *lintReport) {
 	if rep.Clients == nil {
 		return
 	}
-	if len(rep.problems) > 0 {
+	if len(rep.Problems) > 0 {
 		fmt.Fprintln(e.stdout, "  client profiles not checked: S3 refuses this configuration; fix it first")
 		return
 	}
@@ -299,7 +218,7 @@ func writeLintClientsText(e *env, rep *lintReport) {
 		fmt.Fprintln(e.stdout, "  client profiles not checked: no AllowedOrigin can be matched; pass the page's origin with --origin")
 		return
 	}
-	writeClientsText(e, e.stdout, *rep.Clients)
+	writeClientsText(e, e.stdout, *rep.Clients, clientreplay.Fixes(rep.Config, *rep.Clients))
 }
 
 func plural(n int) string {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/s3cors/s3cors/internal/lint"
+
 	"encoding/json"
 	"sort"
 	"strings"
@@ -105,7 +107,7 @@ func TestLintFindings(t *testing.T) {
 			}
 		})
 	}
-	for _, c := range allChecks {
+	for _, c := range lint.Checks {
 		if !covered[c.ID] {
 			t.Errorf("no fixture produces %s", c.ID)
 		}
@@ -118,7 +120,7 @@ func itoa(i int) string {
 }
 
 func severityOf(id string) string {
-	for _, c := range allChecks {
+	for _, c := range lint.Checks {
 		if c.ID == id {
 			return c.Severity.String()
 		}

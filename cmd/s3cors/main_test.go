@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/s3cors/s3cors/internal/lint"
+
 	"bytes"
 	"context"
 	"fmt"
@@ -144,7 +146,7 @@ func TestHelp(t *testing.T) {
 		})
 	}
 	r := s3cors(t, "", "help", "lint")
-	for _, c := range allChecks {
+	for _, c := range lint.Checks {
 		if !strings.Contains(r.stdout, c.ID) {
 			t.Errorf("lint help does not list %s", c.ID)
 		}

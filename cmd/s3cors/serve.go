@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/explain"
 	"github.com/s3cors/s3cors/internal/hook"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -274,7 +275,7 @@ func verdict(c *rule.Configuration, r *http.Request, res cors.Result) string {
 		return "cors: no Origin"
 	}
 	if res.Matched {
-		return fmt.Sprintf("cors: %s matched origin %s", ruleLabel(c.Rules[res.Rule], res.Rule), origin)
+		return fmt.Sprintf("cors: %s matched origin %s", explain.RuleLabel(c.Rules[res.Rule], res.Rule), origin)
 	}
 	if res.Preflight {
 		if origin == "" {

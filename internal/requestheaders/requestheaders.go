@@ -150,3 +150,18 @@ func TrimOWS(s string) string {
 	}
 	return s
 }
+
+// Names returns the names Join reads from lines, lower-cased and in
+// request order, for the tools that list them one by one; ok is false when
+// the lines exceed the limits of D11.
+func Names(lines []string) (names []string, ok bool) {
+	joined, ok := Join(lines)
+	if !ok {
+		return nil, false
+	}
+	names = []string{}
+	for name, rest := Next(joined); name != ""; name, rest = Next(rest) {
+		names = append(names, name)
+	}
+	return names, true
+}

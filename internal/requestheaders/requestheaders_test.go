@@ -1,6 +1,7 @@
 package requestheaders
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,4 +76,25 @@ func FuzzJoin(f *testing.F) {
 			t.Fatalf("Join(%q) = %q, %v; want %q, %v", lines, got, ok, want, wantOK)
 		}
 	})
+}
+
+// TestNames checks that Names lists what Join reads (M5, D10) and refuses
+// what exceeds the limits (D11).
+func TestNames(t *testing.T) {
+	tests := []struct {
+		lines []string
+		want  []string
+		ok    bool
+	}{
+		{nil, []string{}, true},
+		{[]string{"Content-Type, X-Amz-Date", " ,x-amz-date"}, []string{"content-type", "x-amz-date", "x-amz-date"}, true},
+		{[]string{"etag"}, []string{"etag"}, true},
+		{[]string{strings.Repeat("a,", MaxCount) + "a"}, nil, false},
+	}
+	for _, tt := range tests {
+		got, ok := Names(tt.lines)
+		if ok != tt.ok || !slices.Equal(got, tt.want) {
+			t.Errorf("Names(%q) = %q, %v; want %q, %v", tt.lines, got, ok, tt.want, tt.ok)
+		}
+	}
 }

@@ -1,4 +1,4 @@
-package main
+package rawrequest
 
 import (
 	"errors"
@@ -37,11 +37,11 @@ var curlData = map[string]bool{
 	"--json": true,
 }
 
-// parseCurlCommand reads a curl command as browser developer tools copy it
+// parseCurl reads a curl command as browser developer tools copy it
 // ("Copy as cURL", bash form): the URL, -X/--request, -H/--header, -I/--head
 // and the data options, which make the method POST as in curl. Arguments may
 // be quoted with '...', "..." or $'...', and lines may end with a backslash.
-func parseCurlCommand(text string) (*rawRequest, error) {
+func parseCurl(text string) (*Request, error) {
 	words, err := shellWords(strings.TrimPrefix(strings.TrimSpace(text), "$ "))
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ func parseCurlCommand(text string) (*rawRequest, error) {
 	if len(words) == 0 || words[0] != "curl" {
 		return nil, errors.New(`it does not start with "curl"`)
 	}
-	req := &rawRequest{}
+	req := &Request{}
 	var rawURL, method string
 	hasData, head := false, false
 	for i := 1; i < len(words); i++ {
@@ -147,7 +147,7 @@ func parseCurlCommand(text string) (*rawRequest, error) {
 }
 
 // addField records a request header that explain reads.
-func (r *rawRequest) addField(name, value string) {
+func (r *Request) addField(name, value string) {
 	switch strings.ToLower(name) {
 	case "host", ":authority":
 		if r.Host == "" {

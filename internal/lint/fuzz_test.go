@@ -1,4 +1,4 @@
-package main
+package lint
 
 import (
 	"strings"
@@ -6,20 +6,6 @@ import (
 
 	"github.com/s3cors/s3cors/matcher"
 )
-
-// FuzzParseRawRequest feeds arbitrary text to the raw request parser behind
-// "explain --request": it must never panic, whatever a user pastes.
-func FuzzParseRawRequest(f *testing.F) {
-	f.Add([]byte("> OPTIONS /bucket/key HTTP/1.1\n> Host: s3.amazonaws.com\n> Origin: https://a.com\n> Access-Control-Request-Method: PUT\n"))
-	f.Add([]byte(":method: OPTIONS\n:path: /\norigin\nhttps://a.com\n"))
-	f.Add([]byte("Origin: \x00\xff\r\n\r\n< HTTP/1.1 200 OK\n* note"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := parseRawRequest(data)
-		if err == nil && r != nil {
-			r.target()
-		}
-	})
-}
 
 // FuzzPatternCovers checks the soundness of the shadowing prover's pattern
 // containment: whenever it claims that pattern a covers pattern b, every

@@ -1,14 +1,10 @@
-package main
-
-import (
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/s3cors/s3cors/rule"
-)
-
-// Lint findings are problems S3 accepts without complaint. Each has a stable
+// Package lint judges a CORS configuration beyond what S3 validates: it
+// reports the mistakes and risks that S3 accepts without complaint, each a
+// Finding of a Check with a stable ID, and proves which rules never apply
+// because earlier rules take all their requests. The behaviour IDs cited
+// (M1, H1 …) are defined in docs/behaviour.md.
+//
+// Each finding has a stable
 // ID: S3C1xx concern AllowedOrigin, S3C2xx AllowedHeader, S3C3xx the order
 // and repetition of rules, S3C4xx methods and ExposeHeader, S3C5xx
 // MaxAgeSeconds.
@@ -34,29 +30,41 @@ import (
 //
 // A rule that lists "*" is answered with "*" whatever else it lists, so its
 // other origins get only S3C102, not the origin findings S3C103 to S3C110.
+package lint
 
-// severity ranks findings; S3's own refusals count as errors.
-type severity int
+import (
+	"fmt"
+	"strconv"
+	"strings"
 
-const (
-	sevInfo severity = iota
-	sevWarning
-	sevError
+	"github.com/s3cors/s3cors/internal/explain"
+	"github.com/s3cors/s3cors/rule"
 )
 
-func (s severity) String() string {
+// Severity ranks findings; S3's own refusals count as errors.
+type Severity int
+
+// The severities, in increasing order.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+// String returns the severity's name: "info", "warning" or "error".
+func (s Severity) String() string {
 	switch s {
-	case sevError:
+	case Error:
 		return "error"
-	case sevWarning:
+	case Warning:
 		return "warning"
 	}
 	return "info"
 }
 
-// parseSeverity reads a severity name.
-func parseSeverity(s string) (severity, bool) {
-	for _, v := range []severity{sevError, sevWarning, sevInfo} {
+// ParseSeverity reads a severity's name.
+func ParseSeverity(s string) (Severity, bool) {
+	for _, v := range []Severity{Error, Warning, Info} {
 		if v.String() == s {
 			return v, true
 		}
@@ -64,10 +72,10 @@ func parseSeverity(s string) (severity, bool) {
 	return 0, false
 }
 
-// check describes one kind of finding.
-type check struct {
+// Check describes one kind of finding.
+type Check struct {
 	ID       string
-	Severity severity
+	Severity Severity
 	Title    string // what is wrong, in a few words
 	Why      string // one line: why it matters
 	Fix      string // the suggested fix
@@ -75,94 +83,94 @@ type check struct {
 
 // Checks, by ID. Messages of individual findings add the rule and value.
 var (
-	checkAnyOrigin = check{"S3C101", sevInfo, `AllowedOrigin "*" admits every site`,
+	checkAnyOrigin = Check{"S3C101", Info, `AllowedOrigin "*" admits every site`,
 		`any web page may read these responses; S3 answers "Access-Control-Allow-Origin: *" without Access-Control-Allow-Credentials, so browsers send no cookies or HTTP authentication`,
 		`fine for public content; otherwise list the origins of your pages, such as https://app.example.com`}
-	checkAnyWithOthers = check{"S3C102", sevWarning, `"*" is listed together with other origins`,
+	checkAnyWithOthers = Check{"S3C102", Warning, `"*" is listed together with other origins`,
 		`S3 answers "*" for every origin of a rule that lists "*", also the explicit ones, so credentialed requests from them fail and the explicit entries do nothing`,
 		`remove "*", or move the explicit origins to a rule of their own placed before this one`}
-	checkAnyHost = check{"S3C103", sevError, "wildcard admits every host",
+	checkAnyHost = Check{"S3C103", Error, "wildcard admits every host",
 		"any site can make requests that S3 answers by echoing its origin with Access-Control-Allow-Credentials: true, so it can read responses with the user's credentials (a credentialed wildcard)",
 		`list the exact origins of your pages, or use "*" if the content is public and needs no credentials`}
-	checkNoDot = check{"S3C104", sevError, "wildcard starts the host without a dot boundary",
+	checkNoDot = Check{"S3C104", Error, "wildcard starts the host without a dot boundary",
 		"anyone can register a domain ending in the same letters; S3 echoes such origins with Access-Control-Allow-Credentials: true (a credentialed wildcard)",
 		`put a dot after the "*": https://*.example.com admits only subdomains; add https://example.com for the domain itself`}
-	checkRegistrable = check{"S3C105", sevError, "wildcard covers the registrable domain",
+	checkRegistrable = Check{"S3C105", Error, "wildcard covers the registrable domain",
 		"the \"*\" stands where a domain name is registered (or where anyone can publish on a shared hosting domain), so strangers' sites match and S3 echoes them with Access-Control-Allow-Credentials: true (a credentialed wildcard)",
 		"fix the registrable domain and keep the wildcard to the left of it, such as https://*.example.com"}
-	checkOpenEnd = check{"S3C106", sevError, "wildcard ends the host",
+	checkOpenEnd = Check{"S3C106", Error, "wildcard ends the host",
 		"a \"*\" after the host admits hosts such as example.com.attacker.example, which anyone can set up; S3 echoes them with Access-Control-Allow-Credentials: true (a credentialed wildcard)",
 		`end the host before the "*": use https://example.com, or https://example.com:* (or list the ports) for several ports`}
-	checkPlainHTTP = check{"S3C107", sevWarning, "plain http:// origin",
+	checkPlainHTTP = Check{"S3C107", Warning, "plain http:// origin",
 		"pages served over plain HTTP can be altered by anyone on the network path, who can then use this rule (with credentials, since S3 echoes the origin)",
 		"serve the page over HTTPS and allow https://…; http:// is fine only for localhost, 127.0.0.1 and [::1]"}
-	checkNull = check{"S3C108", sevError, `"null" origin`,
+	checkNull = Check{"S3C108", Error, `"null" origin`,
 		`any site can send "Origin: null" from a sandboxed iframe or a data: URL, and S3 echoes it with Access-Control-Allow-Credentials: true`,
 		`remove "null"; serve local files over http://localhost instead of file://`}
-	checkEmptyOrigin = check{"S3C109", sevWarning, "empty AllowedOrigin",
+	checkEmptyOrigin = Check{"S3C109", Warning, "empty AllowedOrigin",
 		"browsers never send an empty Origin and S3 treats an empty one as absent, so this entry matches nothing",
 		"remove it, or write the origin you meant"}
-	checkNotAnOrigin = check{"S3C110", sevWarning, "AllowedOrigin that no browser sends",
+	checkNotAnOrigin = Check{"S3C110", Warning, "AllowedOrigin that no browser sends",
 		"browsers send Origin as scheme://host[:port] in lower case, with no path, no trailing slash and no default port, and S3 compares it byte for byte, so this entry never matches a browser",
 		"write the origin as the browser sends it, such as https://app.example.com"}
-	checkAnyHeaderBroad = check{"S3C201", sevWarning, `AllowedHeader "*" with an origin any site can use`,
+	checkAnyHeaderBroad = Check{"S3C201", Warning, `AllowedHeader "*" with an origin any site can use`,
 		"any site may send any request header, including Authorization and x-amz-* headers, to this bucket",
 		"list the headers your pages send, such as Content-Type and x-amz-*, or narrow the origins"}
-	checkShadowed = check{"S3C301", sevWarning, "rule never applies",
+	checkShadowed = Check{"S3C301", Warning, "rule never applies",
 		"S3 uses the first rule that allows a request, and earlier rules allow every request this rule allows",
 		"remove the rule, or move it before the rules that take its requests"}
-	checkDuplicate = check{"S3C302", sevWarning, "duplicate rule",
+	checkDuplicate = Check{"S3C302", Warning, "duplicate rule",
 		"it repeats an earlier rule, which S3 always applies first, so this copy never applies",
 		"remove the duplicate"}
-	checkNoETag = check{"S3C401", sevInfo, "PUT or POST allowed without exposing ETag",
+	checkNoETag = Check{"S3C401", Info, "PUT or POST allowed without exposing ETag",
 		"browser multipart uploads (such as the AWS SDK's Upload) must read each part's ETag, which scripts see only when it is exposed",
 		"add <ExposeHeader>ETag</ExposeHeader> (\"ExposeHeaders\": [\"ETag\"])"}
-	checkMaxAgeChromium = check{"S3C501", sevInfo, "MaxAgeSeconds above 7200",
+	checkMaxAgeChromium = Check{"S3C501", Info, "MaxAgeSeconds above 7200",
 		"Chromium-based browsers cache a preflight answer for at most 7200 seconds, so a longer value gives them nothing",
 		"use 7200 or less, or accept the cap"}
-	checkMaxAgeFirefox = check{"S3C502", sevWarning, "MaxAgeSeconds above 86400",
+	checkMaxAgeFirefox = Check{"S3C502", Warning, "MaxAgeSeconds above 86400",
 		"Firefox caps the preflight cache at 86400 seconds and Chromium at 7200; no browser honours a longer value",
 		"use at most 86400 (7200 for Chromium)"}
-	checkMaxAgeNegative = check{"S3C503", sevWarning, "negative MaxAgeSeconds",
+	checkMaxAgeNegative = Check{"S3C503", Warning, "negative MaxAgeSeconds",
 		"S3 sends the negative number as Access-Control-Max-Age; browsers ignore an invalid value and cache the preflight for about 5 seconds",
 		"use 0 to disable caching, or a positive number of seconds"}
 )
 
-// allChecks lists every check in ID order.
-var allChecks = []check{
+// Checks lists every check in ID order.
+var Checks = []Check{
 	checkAnyOrigin, checkAnyWithOthers, checkAnyHost, checkNoDot, checkRegistrable,
 	checkOpenEnd, checkPlainHTTP, checkNull, checkEmptyOrigin, checkNotAnOrigin,
 	checkAnyHeaderBroad, checkShadowed, checkDuplicate, checkNoETag,
 	checkMaxAgeChromium, checkMaxAgeFirefox, checkMaxAgeNegative,
 }
 
-// finding is one problem found in a configuration.
-type finding struct {
-	check
+// Finding is one problem found in a configuration.
+type Finding struct {
+	Check
 	Rule    int     // zero-based rule index, or -1 for the whole document
 	Value   *string // the value at fault, if there is one
 	Detail  string  // what is wrong here, in a few words
 	Message string  // Title, Detail and Why in one line
 }
 
-// headline is the title of the finding with its detail.
-func (f *finding) headline() string {
+// Headline is the title of the finding with its detail.
+func (f *Finding) Headline() string {
 	if f.Detail == "" {
 		return f.Title
 	}
 	return f.Title + ": " + f.Detail
 }
 
-func strPtr(s string) *string { return &s }
+func ptr(s string) *string { return &s }
 
-// analyse returns the findings for c, grouped by rule in document order.
+// Analyse returns the findings for c, grouped by rule in document order.
 // It tolerates configurations that S3 refuses, skipping values it cannot
 // judge.
-func analyse(c *rule.Configuration) []finding {
-	var out []finding
-	add := func(ch check, ruleIndex int, value *string, detail string) {
-		f := finding{check: ch, Rule: ruleIndex, Value: value, Detail: detail}
-		f.Message = f.headline() + "; " + ch.Why
+func Analyse(c *rule.Configuration) []Finding {
+	var out []Finding
+	add := func(ch Check, ruleIndex int, value *string, detail string) {
+		f := Finding{Check: ch, Rule: ruleIndex, Value: value, Detail: detail}
+		f.Message = f.Headline() + "; " + ch.Why
 		out = append(out, f)
 	}
 
@@ -174,20 +182,20 @@ func analyse(c *rule.Configuration) []finding {
 
 	for ri, r := range c.Rules {
 		if i, ok := dups[ri]; ok {
-			add(checkDuplicate, ri, nil, "same as "+ruleLabel(c.Rules[i], i))
+			add(checkDuplicate, ri, nil, "same as "+explain.RuleLabel(c.Rules[i], i))
 		}
 		if s, ok := shadowed[ri]; ok {
 			labels := make([]string, len(s.By))
 			for k, i := range s.By {
-				labels[k] = ruleLabel(c.Rules[i], i)
+				labels[k] = explain.RuleLabel(c.Rules[i], i)
 			}
-			add(checkShadowed, ri, nil, "every origin and method it allows is taken by "+joinAnd(labels))
+			add(checkShadowed, ri, nil, "every origin and method it allows is taken by "+explain.JoinAnd(labels))
 		}
 
 		hasAny := hasString(r.AllowedOrigins, "*")
 		broadOrigin := hasAny
 		if hasAny {
-			add(checkAnyOrigin, ri, strPtr("*"), "")
+			add(checkAnyOrigin, ri, ptr("*"), "")
 			var others []string
 			for _, o := range r.AllowedOrigins {
 				if o != "*" {
@@ -195,11 +203,11 @@ func analyse(c *rule.Configuration) []finding {
 				}
 			}
 			if len(others) > 0 {
-				add(checkAnyWithOthers, ri, strPtr("*"), "also lists "+strings.Join(others, ", "))
+				add(checkAnyWithOthers, ri, ptr("*"), "also lists "+strings.Join(others, ", "))
 			}
 		} else {
 			for _, o := range r.AllowedOrigins {
-				v := strPtr(o)
+				v := ptr(o)
 				cl := classifyOrigin(o)
 				switch cl.kind {
 				case originAnyHost:
@@ -228,7 +236,7 @@ func analyse(c *rule.Configuration) []finding {
 		}
 
 		if broadOrigin && hasString(r.AllowedHeaders, "*") {
-			add(checkAnyHeaderBroad, ri, strPtr("*"), "")
+			add(checkAnyHeaderBroad, ri, ptr("*"), "")
 		}
 
 		if (hasString(r.AllowedMethods, "PUT") || hasString(r.AllowedMethods, "POST")) && !hasFold(r.ExposeHeaders, "ETag") {
@@ -237,7 +245,7 @@ func analyse(c *rule.Configuration) []finding {
 
 		if r.MaxAgeSeconds != nil {
 			n := *r.MaxAgeSeconds
-			v := strPtr(strconv.Itoa(n))
+			v := ptr(strconv.Itoa(n))
 			switch {
 			case n < 0:
 				add(checkMaxAgeNegative, ri, v, strconv.Itoa(n))
@@ -259,25 +267,4 @@ func hasFold(ss []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// joinAnd joins items as "a", "a and b" or "a, b and c".
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-// ruleLabel names rule r at index i in messages: "rule 2", or
-// `rule 2 (ID "uploads")` when it has an ID, as the library's errors do.
-func ruleLabel(r rule.Rule, i int) string {
-	s := "rule " + strconv.Itoa(i)
-	if r.ID != nil {
-		s += " (ID " + strconv.Quote(*r.ID) + ")"
-	}
-	return s
 }

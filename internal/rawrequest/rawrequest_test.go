@@ -1,4 +1,4 @@
-package main
+package rawrequest
 
 import (
 	"strings"
@@ -14,34 +14,34 @@ func TestParseRawRequest(t *testing.T) {
 	tests := []struct {
 		name   string
 		in     string
-		want   rawRequest
+		want   Request
 		target cors.Target
 		hasTgt bool
 	}{
 		{"curl", "> PUT /k HTTP/1.1\n> Host: b.s3.amazonaws.com\n> Origin: https://a.test\n> Origin: https://b.test\n>\n< HTTP/1.1 200 OK\n< Origin: https://c.test\n",
-			rawRequest{Method: "PUT", Path: "/k", Host: "b.s3.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
+			Request{Method: "PUT", Path: "/k", Host: "b.s3.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
 		{"curl bucket", "> OPTIONS /?cors HTTP/1.1\r\n> Access-Control-Request-Method: GET\r\n> Access-Control-Request-Headers: a\r\n> Access-Control-Request-Headers: b\r\n",
-			rawRequest{Method: "OPTIONS", Path: "/?cors", RequestMethod: "GET", RequestHeaders: []string{"a", "b"}}, cors.TargetBucket, true},
+			Request{Method: "OPTIONS", Path: "/?cors", RequestMethod: "GET", RequestHeaders: []string{"a", "b"}}, cors.TargetBucket, true},
 		{"devtools pseudo-headers", ":method: OPTIONS\n:path: /bucket/key\n:authority: s3.us-east-2.amazonaws.com\norigin: https://a.test\n",
-			rawRequest{Method: "OPTIONS", Path: "/bucket/key", Host: "s3.us-east-2.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
+			Request{Method: "OPTIONS", Path: "/bucket/key", Host: "s3.us-east-2.amazonaws.com", Origin: "https://a.test", HasOrigin: true}, cors.TargetObject, true},
 		{"path-style bucket", "OPTIONS /bucket HTTP/1.1\nHost: 127.0.0.1:9000\n",
-			rawRequest{Method: "OPTIONS", Path: "/bucket", Host: "127.0.0.1:9000"}, cors.TargetBucket, true},
+			Request{Method: "OPTIONS", Path: "/bucket", Host: "127.0.0.1:9000"}, cors.TargetBucket, true},
 		{"path-style bucket slash", "OPTIONS /bucket/?x=1 HTTP/1.1\nHost: localhost\n",
-			rawRequest{Method: "OPTIONS", Path: "/bucket/?x=1", Host: "localhost"}, cors.TargetBucket, true},
+			Request{Method: "OPTIONS", Path: "/bucket/?x=1", Host: "localhost"}, cors.TargetBucket, true},
 		{"virtual-hosted key", "OPTIONS /bucket HTTP/1.1\nHost: cdn.example.com\n",
-			rawRequest{Method: "OPTIONS", Path: "/bucket", Host: "cdn.example.com"}, cors.TargetObject, true},
+			Request{Method: "OPTIONS", Path: "/bucket", Host: "cdn.example.com"}, cors.TargetObject, true},
 		{"absolute URL", "OPTIONS https://s3.amazonaws.com/bucket/k HTTP/1.1\n",
-			rawRequest{Method: "OPTIONS", Path: "https://s3.amazonaws.com/bucket/k", Host: "s3.amazonaws.com"}, cors.TargetObject, true},
+			Request{Method: "OPTIONS", Path: "https://s3.amazonaws.com/bucket/k", Host: "s3.amazonaws.com"}, cors.TargetObject, true},
 		{"name and value on separate lines", "Origin:\nhttps://a.test\nAccess-Control-Request-Method:\nPUT\n",
-			rawRequest{Origin: "https://a.test", HasOrigin: true, RequestMethod: "PUT"}, 0, false},
+			Request{Origin: "https://a.test", HasOrigin: true, RequestMethod: "PUT"}, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseRawRequest([]byte(tt.in))
+			got, err := Parse([]byte(tt.in))
 			if err != nil {
 				t.Fatal(err)
 			}
-			tgt, ok := got.target()
+			tgt, ok := got.Target()
 			if diff := cmp.Diff(tt.want, *got, cmp.AllowUnexported(*got)); diff != "" {
 				t.Errorf("parsed request (-want +got):\n%s", diff)
 			}
@@ -50,10 +50,10 @@ func TestParseRawRequest(t *testing.T) {
 			}
 		})
 	}
-	if _, err := parseRawRequest([]byte("\n \n")); err == nil {
+	if _, err := Parse([]byte("\n \n")); err == nil {
 		t.Error("empty input accepted")
 	}
-	if _, err := parseRawRequest([]byte("just some words\n")); err == nil {
+	if _, err := Parse([]byte("just some words\n")); err == nil {
 		t.Error("input without a field accepted")
 	}
 }
@@ -70,7 +70,7 @@ func TestParseRawRequestRefuses(t *testing.T) {
 		"Note: hello\n",
 		"> \n< HTTP/1.1 200 OK\n",
 	} {
-		if r, err := parseRawRequest([]byte(in)); err == nil {
+		if r, err := Parse([]byte(in)); err == nil {
 			t.Errorf("%q accepted as %+v", in, r)
 		}
 	}
@@ -82,7 +82,7 @@ func TestParseRawRequestRefuses(t *testing.T) {
 func TestParseRawRequestLongLine(t *testing.T) {
 	t.Parallel()
 	in := "\uFEFFOPTIONS /k HTTP/1.1\r\nX-Long: " + strings.Repeat("a", 2<<20) + "\r\nOrigin: https://a.test\r\n"
-	got, err := parseRawRequest([]byte(in))
+	got, err := Parse([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,9 @@
-package main
+// Package rawrequest reads a request as people paste it: the head of a
+// request as "curl -v" prints it, as browser developer tools list its
+// headers, or a curl command as they copy it ("Copy as cURL"). It keeps the
+// fields explain reads: the method, path, Host, Origin and the
+// Access-Control-Request-* headers.
+package rawrequest
 
 import (
 	"bytes"
@@ -12,9 +17,9 @@ import (
 	"github.com/s3cors/s3cors/cors"
 )
 
-// rawRequest is what explain takes from a request pasted from "curl -v" or
+// Request is what explain takes from a request pasted from "curl -v" or
 // from a browser's developer tools.
-type rawRequest struct {
+type Request struct {
 	Method         string   // from the request line or ":method"; "" if none
 	Path           string   // from the request line or ":path"; "" if none
 	Host           string   // Host or ":authority"
@@ -24,7 +29,7 @@ type rawRequest struct {
 	RequestHeaders []string // every Access-Control-Request-Headers line
 }
 
-// parseRawRequest reads a request's head as "curl -v" prints it (lines
+// Parse reads a request's head as "curl -v" prints it (lines
 // starting "> "; "< " response lines and "* " notes are skipped) or as
 // browser developer tools list request headers ("Name: value" lines,
 // HTTP/2 pseudo-headers such as ":method", or a name on one line and its
@@ -32,9 +37,9 @@ type rawRequest struct {
 // optional, but there must be one or a field that explain reads (see
 // knownField): binary data, text that is not UTF-8 and text without either
 // are refused. A curl command, as developer tools copy a request ("Copy as
-// cURL"), is read by parseCurlCommand. The caller bounds the size of data (maxRequestSize); lines
+// cURL"), is read too. The caller bounds the size of data; lines
 // may be of any length within it.
-func parseRawRequest(data []byte) (*rawRequest, error) {
+func Parse(data []byte) (*Request, error) {
 	if i := bytes.IndexByte(data, 0); i >= 0 {
 		return nil, fmt.Errorf("it holds a NUL byte (at byte %d), so it is binary data or text saved as UTF-16, not a request", i)
 	}
@@ -43,10 +48,10 @@ func parseRawRequest(data []byte) (*rawRequest, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // a byte order mark, as some editors write
 	if isCurlCommand(string(data)) {
-		return parseCurlCommand(string(data))
+		return parseCurl(string(data))
 	}
 
-	req := &rawRequest{}
+	req := &Request{}
 	var lines []string
 	curl := bytes.Contains(data, []byte("\n> ")) || bytes.HasPrefix(data, []byte("> "))
 	for rest := string(data); rest != ""; {
@@ -166,7 +171,7 @@ func splitField(line string) (name, value string, ok bool) {
 }
 
 func isTokenChar(c rune) bool {
-	return c < 0x80 && (isAlnum(byte(c)) || strings.ContainsRune("!#$%&'*+-.^_`|~", c))
+	return c < 0x80 && (('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') || strings.ContainsRune("!#$%&'*+-.^_`|~", c))
 }
 
 // target tells whether the request's path addresses the bucket or an
@@ -174,7 +179,7 @@ func isTokenChar(c rune) bool {
 // path-style host (see pathStyleHost) the first segment is the bucket, so
 // "/bucket" and "/bucket/" are the bucket and "/bucket/key" an object;
 // otherwise every path other than "/" is an object.
-func (r *rawRequest) target() (t cors.Target, ok bool) {
+func (r *Request) Target() (t cors.Target, ok bool) {
 	if r.Path == "" {
 		return 0, false
 	}
