@@ -3,9 +3,7 @@ package main
 import (
 	"crypto/md5"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/s3cors/s3cors/internal/s3error"
 )
 
 // defaultMaxUpload is the largest body serve --writable stores unless
@@ -34,45 +34,8 @@ type bucketFiles struct {
 	maxUpload int64
 }
 
-// writeS3Error writes an S3 XML error. extra holds more elements, in order, as
-// name and value pairs.
-func writeS3Error(w http.ResponseWriter, r *http.Request, status int, code, message string, extra ...string) {
-	id := make([]byte, 8)
-	rand.Read(id)
-	host := make([]byte, 48)
-	rand.Read(host)
-	requestID := strings.ToUpper(hex.EncodeToString(id))
-	hostID := base64.StdEncoding.EncodeToString(host)
-	h := w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("X-Amz-Request-Id", requestID)
-	h.Set("X-Amz-Id-2", hostID)
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error>")
-	element := func(name, value string) {
-		b.WriteString("<" + name + ">")
-		xml.EscapeText(&b, []byte(value))
-		b.WriteString("</" + name + ">")
-	}
-	element("Code", code)
-	element("Message", message)
-	for i := 0; i+1 < len(extra); i += 2 {
-		element(extra[i], extra[i+1])
-	}
-	element("RequestId", requestID)
-	element("HostId", hostID)
-	b.WriteString("</Error>")
-	if r.Method == http.MethodHead {
-		w.WriteHeader(status) // S3 sends no body with HEAD
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	w.WriteHeader(status)
-	io.WriteString(w, b.String())
-}
-
 func noSuchKey(w http.ResponseWriter, r *http.Request, key string) {
-	writeS3Error(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", "Key", key)
+	s3error.Write(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", "Key", key)
 }
 
 // objectKey returns the key of r's URL path, and whether it can name a
@@ -102,7 +65,7 @@ func (b *bucketFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPut, http.MethodDelete:
 		if !b.writable {
 			w.Header().Set("Allow", "GET, HEAD")
-			writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed",
+			s3error.Write(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed",
 				"The specified method is not allowed against this resource. This development server is read-only: start it with --writable to accept PUT and DELETE.",
 				"Method", r.Method, "ResourceType", "OBJECT")
 			return
@@ -114,7 +77,7 @@ func (b *bucketFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		w.Header().Set("Allow", b.allow())
-		writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.",
+		s3error.Write(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.",
 			"Method", r.Method, "ResourceType", "OBJECT")
 	}
 }
@@ -130,7 +93,7 @@ func (b *bucketFiles) get(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "" || r.URL.Path == "/" {
 		// Listing the bucket takes s3:ListBucket, which anonymous
 		// requests lack.
-		writeS3Error(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
+		s3error.Write(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
 	key, ok, hidden := objectKey(r)
@@ -151,11 +114,11 @@ func (b *bucketFiles) get(w http.ResponseWriter, r *http.Request) {
 	}
 	sum := md5.New()
 	if _, err := io.Copy(sum, f); err != nil {
-		writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+		s3error.Write(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 		return
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+		s3error.Write(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 		return
 	}
 	w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
@@ -166,13 +129,13 @@ func (b *bucketFiles) get(w http.ResponseWriter, r *http.Request) {
 func (b *bucketFiles) put(w http.ResponseWriter, r *http.Request) {
 	key, ok, hidden := objectKey(r)
 	if !ok {
-		writeS3Error(w, r, http.StatusBadRequest, "InvalidArgument",
+		s3error.Write(w, r, http.StatusBadRequest, "InvalidArgument",
 			"This development server stores objects as files, so a key must not be empty or have empty, \".\" or \"..\" segments, backslashes or NUL: use another key.",
 			"ArgumentName", "key", "ArgumentValue", key)
 		return
 	}
 	if hidden && !b.dotfiles {
-		writeS3Error(w, r, http.StatusBadRequest, "InvalidArgument",
+		s3error.Write(w, r, http.StatusBadRequest, "InvalidArgument",
 			"A segment of this key starts with \".\", which this development server does not serve: use another key, or start it with --dotfiles.",
 			"ArgumentName", "key", "ArgumentValue", key)
 		return
@@ -247,14 +210,14 @@ func tooLarge(w http.ResponseWriter, r *http.Request, size, limit int64) {
 	}
 	extra = append(extra, "MaxSizeAllowed", strconv.FormatInt(limit, 10))
 	w.Header().Set("Connection", "close") // the rest of the body is not read
-	writeS3Error(w, r, http.StatusBadRequest, "EntityTooLarge",
+	s3error.Write(w, r, http.StatusBadRequest, "EntityTooLarge",
 		fmt.Sprintf("Your proposed upload exceeds the maximum allowed size. This development server accepts at most %d bytes: start it with a larger --max-upload.", limit),
 		extra...)
 }
 
 // storeFailed reports that the object could not be written.
 func (b *bucketFiles) storeFailed(w http.ResponseWriter, r *http.Request, key string, err error) {
-	writeS3Error(w, r, http.StatusInternalServerError, "InternalError",
+	s3error.Write(w, r, http.StatusInternalServerError, "InternalError",
 		fmt.Sprintf("This development server could not store %s in %s: %v. Check the folder's permissions, and that no file or folder stands in the key's way.", key, b.dir, unwrapPathError(err)))
 }
 
@@ -289,7 +252,7 @@ func localHostsOnly(next http.Handler, listen net.Addr) http.Handler {
 		local := strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") ||
 			(ip != nil && (ip.IsLoopback() || ip.String() == listenHost))
 		if !local {
-			writeS3Error(w, r, http.StatusForbidden, "AccessDenied",
+			s3error.Write(w, r, http.StatusForbidden, "AccessDenied",
 				"s3cors serve answers requests for this machine only (Host "+r.Host+"); to serve other host names, pass --any-host")
 			return
 		}

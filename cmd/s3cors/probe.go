@@ -1,27 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/md5"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/xml"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 	"time"
 
-	"github.com/s3cors/s3cors/conformance"
+	"github.com/s3cors/s3cors/internal/fakes3"
+	"github.com/s3cors/s3cors/internal/probe"
+	"github.com/s3cors/s3cors/internal/s3client"
 	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
@@ -29,15 +22,6 @@ import (
 // could not be restored or the scratch bucket could not be deleted.
 const exitRestore = 3
 
-const (
-	// probeCleanupTimeout bounds the cleanup after a run (deleting the
-	// scratch bucket, or restoring the bucket's configuration), on top of
-	// --settle, whether the run ended, failed or was interrupted.
-	probeCleanupTimeout = 2 * time.Minute
-	// probeAttempts is how many times a cleanup or restore call is sent
-	// before probe gives up on it.
-	probeAttempts = 4
-)
 
 // probeOptions are what runProbe fixes and tests change.
 type probeOptions struct {
@@ -54,7 +38,7 @@ type probeOptions struct {
 }
 
 func runProbe(e *env, args []string) int {
-	return probe(e, args, probeOptions{
+	return runProbeWith(e, args, probeOptions{
 		getenv: os.Getenv,
 		stop: func() (context.Context, context.CancelFunc) {
 			return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,7 +59,7 @@ type probeConfig struct {
 	dryRun   bool
 }
 
-func probe(e *env, args []string, opts probeOptions) int {
+func runProbeWith(e *env, args []string, opts probeOptions) int {
 	if opts.getenv == nil {
 		opts.getenv = func(string) string { return "" }
 	}
@@ -90,16 +74,15 @@ func probe(e *env, args []string, opts probeOptions) int {
 		return code
 	}
 
-	var rec *requestLog
-	var fake *fakeS3
+	var rec *s3client.RequestLog
 	var base http.RoundTripper
 	if cfg.dryRun {
-		fake = newFakeS3(cfg.endpoint.Host)
+		fake := fakes3.New(cfg.endpoint.Host)
 		if cfg.bucket != "" {
-			fake.addBucket(cfg.bucket)
+			fake.AddBucket(cfg.bucket)
 		}
-		rec = &requestLog{}
-		base = rec.wrap(handlerTransport{fake.handler(nil)})
+		rec = &s3client.RequestLog{}
+		base = rec.Wrap(fakes3.Transport{Handler: fake.Handler(nil)})
 	} else {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		if opts.dial != nil {
@@ -107,31 +90,27 @@ func probe(e *env, args []string, opts probeOptions) int {
 		}
 		base = tr
 	}
-	p := &prober{
-		cfg: cfg,
-		client: &http.Client{
-			Transport: &signingTransport{
-				base:    base,
-				creds:   cfg.creds,
-				region:  cfg.region,
-				virtual: cfg.virtual,
-				host:    cfg.endpoint.Host,
-				now:     opts.now,
-			},
-			Timeout: cfg.timeout,
-			// S3 answers a request sent to the wrong region with a
-			// redirect; probe reports it rather than following it.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	client := &http.Client{
+		Transport: &s3client.SigningTransport{
+			Base:    base,
+			Creds:   cfg.creds,
+			Region:  cfg.region,
+			Virtual: cfg.virtual,
+			Host:    cfg.endpoint.Host,
+			Now:     opts.now,
 		},
-		stderr: e.stderr,
+		Timeout: cfg.timeout,
+		// S3 answers a request sent to the wrong region with a
+		// redirect; probe reports it rather than following it.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 
 	ctx, stop := opts.stop()
 	defer stop()
-	out := p.run(ctx)
+	out := probe.Run(ctx, probe.Config{Endpoint: cfg.endpoint, Region: cfg.region, Bucket: cfg.bucket, Settle: cfg.settle, Client: client})
 
 	if cfg.dryRun {
-		return printDryRun(e, cfg, rec.entries(), out)
+		return printDryRun(e, cfg, rec.Entries(), out)
 	}
 	return printProbeReport(e, cfg, out)
 }
@@ -249,512 +228,3 @@ func validBucketName(name string) bool {
 	return true
 }
 
-// probeOutcome is what a run did: the report of the vectors, and how the
-// bucket was left.
-type probeOutcome struct {
-	bucket  string // the bucket played in: the scratch bucket or --bucket
-	scratch bool
-
-	started     bool   // the vectors were played, or begun
-	startError  string // why the run did not start
-	report      *conformance.Report
-	interrupted bool   // Ctrl-C, or a run error that ended it early
-	runError    string // the error the runner ended with
-
-	// saved is the bucket's configuration before the run (--bucket):
-	// GetBucketCors's body, or nil for none.
-	saved    []byte
-	hadSaved bool
-
-	cleanup cleanupOutcome
-}
-
-// cleanupOutcome is how the bucket was left after the run.
-type cleanupOutcome struct {
-	Done    bool   `json:"done"`              // everything probe changed is undone
-	Action  string `json:"action"`            // what probe did, or tried
-	Problem string `json:"problem,omitempty"` // why it failed
-	Remedy  string `json:"remedy,omitempty"`  // how to finish by hand
-	// Left names what remains: the scratch bucket, or the bucket whose
-	// configuration is not restored.
-	Left string `json:"left,omitempty"`
-	// Saved is the configuration to restore by hand when the restore
-	// failed, as GetBucketCors returned it.
-	Saved string `json:"saved_configuration,omitempty"`
-	// SavedFile is where Saved was written, when it could be.
-	SavedFile string `json:"saved_file,omitempty"`
-}
-
-// prober runs probe against one endpoint.
-type prober struct {
-	cfg    probeConfig
-	client *http.Client
-	stderr io.Writer
-}
-
-// run plays the vectors in a scratch bucket or in --bucket, and leaves the
-// endpoint as it found it.
-func (p *prober) run(ctx context.Context) probeOutcome {
-	out := probeOutcome{bucket: p.cfg.bucket, scratch: p.cfg.bucket == ""}
-	if out.scratch {
-		var b [8]byte
-		_, _ = rand.Read(b[:])
-		out.bucket = "s3cors-probe-" + hex.EncodeToString(b[:])
-		if err := p.createBucket(ctx, out.bucket); err != nil {
-			out.startError = fmt.Sprintf("creating the scratch bucket %s: %v", out.bucket, err)
-			// The bucket may exist nonetheless (a dropped answer):
-			// delete it if so.
-			out.cleanup = p.deleteScratch(ctx, out.bucket, true)
-			return out
-		}
-	} else {
-		saved, none, err := p.readCORS(ctx, out.bucket)
-		if err != nil {
-			out.startError = fmt.Sprintf("reading the CORS configuration of bucket %s: %v; probe would replace it and could not restore it, so it did not start: check the bucket name and that the credentials may call GetBucketCors, PutBucketCors and DeleteBucketCors on it", out.bucket, err)
-			out.cleanup = cleanupOutcome{Done: true, Action: "nothing was changed"}
-			return out
-		}
-		out.saved, out.hadSaved = saved, !none
-	}
-
-	out.started = true
-	rep, err := conformance.Check(ctx, conformance.Target{
-		URL:    p.cfg.endpoint.String(),
-		Client: p.client,
-		Bucket: out.bucket,
-		Settle: p.cfg.settle,
-	})
-	if rep == nil {
-		rep = &conformance.Report{}
-	}
-	out.report = rep
-	if err != nil {
-		out.interrupted = true
-		out.runError = err.Error()
-		if ctx.Err() != nil {
-			out.runError = "interrupted: " + err.Error()
-		}
-	}
-
-	if out.scratch {
-		out.cleanup = p.deleteScratch(ctx, out.bucket, false)
-	} else {
-		out.cleanup = p.restore(ctx, out.bucket, out.saved, out.hadSaved)
-	}
-	return out
-}
-
-// cleanupContext is the context of the work after a run: not cancelled by
-// Ctrl-C, bounded in time.
-func (p *prober) cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), probeCleanupTimeout+p.cfg.settle)
-}
-
-// s3Response is an answer to one call.
-type s3Response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// code returns the S3 error code of an error answer, or "".
-func (r s3Response) code() string {
-	var doc struct{ Code string }
-	if xml.Unmarshal(r.body, &doc) != nil {
-		return ""
-	}
-	return doc.Code
-}
-
-func (r s3Response) String() string {
-	if c := r.code(); c != "" {
-		return fmt.Sprintf("%d %s", r.status, c)
-	}
-	return fmt.Sprintf("%d %s", r.status, http.StatusText(r.status))
-}
-
-// call sends one S3 API call, path-style (the transport rewrites it for
-// --virtual-host and signs it).
-func (p *prober) call(ctx context.Context, method, path string, header http.Header, body []byte) (s3Response, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, p.cfg.endpoint.String()+path, rd)
-	if err != nil {
-		return s3Response{}, err
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		return s3Response{}, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	return s3Response{resp.StatusCode, resp.Header, b}, err
-}
-
-// retry sends a call up to probeAttempts times while it fails with a
-// network error or a 5xx answer, and returns the last answer.
-func (p *prober) retry(ctx context.Context, method, path string, header http.Header, body []byte) (s3Response, error) {
-	var resp s3Response
-	var err error
-	wait := 200 * time.Millisecond
-	for i := 0; i < probeAttempts; i++ {
-		resp, err = p.call(ctx, method, path, header, body)
-		if err == nil && resp.status < 500 {
-			return resp, nil
-		}
-		if ctx.Err() != nil || i == probeAttempts-1 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
-	if err != nil {
-		return resp, err
-	}
-	return resp, fmt.Errorf("%s %s: %v", method, path, resp)
-}
-
-// createBucket creates the scratch bucket, in the region.
-func (p *prober) createBucket(ctx context.Context, name string) error {
-	var body []byte
-	if p.cfg.region != sigv4.DefaultRegion {
-		body = []byte(`<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LocationConstraint>` + p.cfg.region + `</LocationConstraint></CreateBucketConfiguration>`)
-	}
-	resp, err := p.call(ctx, http.MethodPut, "/"+name, nil, body)
-	if err != nil {
-		return err
-	}
-	if resp.status != http.StatusOK {
-		return fmt.Errorf("CreateBucket answered %v: check that the credentials may create buckets, or pass --bucket to play the vectors in an existing bucket", resp)
-	}
-	return nil
-}
-
-// readCORS returns the bucket's configuration as GetBucketCors returns
-// it, or none.
-func (p *prober) readCORS(ctx context.Context, name string) (saved []byte, none bool, err error) {
-	resp, err := p.retry(ctx, http.MethodGet, "/"+name+"?cors", nil, nil)
-	if err != nil {
-		return nil, false, err
-	}
-	switch {
-	case resp.status == http.StatusOK:
-		return resp.body, false, nil
-	case resp.status == http.StatusNotFound && resp.code() == "NoSuchCORSConfiguration":
-		return nil, true, nil
-	}
-	return nil, false, fmt.Errorf("GetBucketCors answered %v", resp)
-}
-
-// deleteScratch deletes the scratch bucket and every object in it. maybe
-// says the bucket may not exist (its creation failed), and that its
-// absence is then no problem.
-func (p *prober) deleteScratch(ctx context.Context, name string, maybe bool) cleanupOutcome {
-	ctx, cancel := p.cleanupContext(ctx)
-	defer cancel()
-	out := cleanupOutcome{Action: "deleted the scratch bucket " + name}
-	fail := func(err error) cleanupOutcome {
-		out.Done = false
-		out.Problem = err.Error()
-		out.Left = name
-		out.Remedy = fmt.Sprintf("aws s3 rb s3://%s --force --endpoint-url %s", name, p.cfg.endpoint)
-		return out
-	}
-	deleted := 0
-	for round := 0; ; round++ {
-		keys, err := p.listKeys(ctx, name)
-		if err != nil {
-			var missing errNoSuchBucket
-			if errors.As(err, &missing) {
-				if maybe {
-					out.Action = "nothing to delete: the scratch bucket was not created"
-				}
-				out.Done = true
-				return out
-			}
-			return fail(fmt.Errorf("listing its objects: %w", err))
-		}
-		for _, k := range keys {
-			resp, err := p.retry(ctx, http.MethodDelete, "/"+name+"/"+escapeKey(k), nil, nil)
-			if err != nil {
-				return fail(fmt.Errorf("deleting object %s: %w", k, err))
-			}
-			if resp.status != http.StatusNoContent && resp.status != http.StatusOK && resp.status != http.StatusNotFound {
-				return fail(fmt.Errorf("deleting object %s: DeleteObject answered %v", k, resp))
-			}
-			deleted++
-		}
-		resp, err := p.retry(ctx, http.MethodDelete, "/"+name, nil, nil)
-		if err != nil {
-			return fail(fmt.Errorf("DeleteBucket: %w", err))
-		}
-		switch {
-		case resp.status == http.StatusNoContent || resp.status == http.StatusOK || resp.code() == "NoSuchBucket":
-			if deleted > 0 {
-				out.Action += fmt.Sprintf(" and the %d objects in it", deleted)
-			}
-			out.Done = true
-			return out
-		case resp.code() == "BucketNotEmpty" && round < 3:
-			continue // a listing that lagged behind
-		}
-		return fail(fmt.Errorf("DeleteBucket answered %v", resp))
-	}
-}
-
-// errNoSuchBucket is the error of a listing of a bucket that does not
-// exist.
-type errNoSuchBucket struct{}
-
-func (errNoSuchBucket) Error() string { return "the bucket does not exist" }
-
-// listKeys lists every object key of a bucket, with ListObjectsV2.
-func (p *prober) listKeys(ctx context.Context, name string) ([]string, error) {
-	var keys []string
-	token := ""
-	for {
-		q := url.Values{"list-type": {"2"}}
-		if token != "" {
-			q.Set("continuation-token", token)
-		}
-		resp, err := p.retry(ctx, http.MethodGet, "/"+name+"?"+q.Encode(), nil, nil)
-		if err != nil {
-			return nil, err
-		}
-		if resp.status == http.StatusNotFound && resp.code() == "NoSuchBucket" {
-			return nil, errNoSuchBucket{}
-		}
-		if resp.status != http.StatusOK {
-			return nil, fmt.Errorf("ListObjectsV2 answered %v", resp)
-		}
-		var doc struct {
-			IsTruncated           bool
-			NextContinuationToken string
-			Contents              []struct{ Key string }
-		}
-		if err := xml.Unmarshal(resp.body, &doc); err != nil {
-			return nil, fmt.Errorf("ListObjectsV2 answered a document that does not parse: %v", err)
-		}
-		for _, c := range doc.Contents {
-			keys = append(keys, c.Key)
-		}
-		if !doc.IsTruncated || doc.NextContinuationToken == "" {
-			return keys, nil
-		}
-		token = doc.NextContinuationToken
-	}
-}
-
-// escapeKey escapes an object key for a path, segment by segment.
-func escapeKey(key string) string {
-	parts := strings.Split(key, "/")
-	for i, s := range parts {
-		parts[i] = url.PathEscape(s)
-	}
-	return strings.Join(parts, "/")
-}
-
-// restore puts the bucket's saved configuration back, or deletes the one
-// the run left, and checks that GetBucketCors reads the saved state.
-func (p *prober) restore(ctx context.Context, name string, saved []byte, hadSaved bool) cleanupOutcome {
-	ctx, cancel := p.cleanupContext(ctx)
-	defer cancel()
-	out := cleanupOutcome{Action: "restored the CORS configuration of bucket " + name + " byte for byte"}
-	if !hadSaved {
-		out.Action = "deleted the CORS configuration of bucket " + name + ", which had none"
-	}
-	fail := func(err error) cleanupOutcome {
-		out.Done = false
-		out.Problem = err.Error()
-		out.Left = name
-		if hadSaved {
-			out.Saved = string(saved)
-			out.SavedFile = saveConfiguration(name, saved)
-			file := out.SavedFile
-			if file == "" {
-				file = "cors.xml"
-				out.Remedy = "save the configuration below as cors.xml, then run: "
-			}
-			out.Remedy += fmt.Sprintf("aws s3api put-bucket-cors --bucket %s --endpoint-url %s --cors-configuration \"$(s3cors convert %s --to json)\"", name, p.cfg.endpoint, file)
-		} else {
-			out.Remedy = fmt.Sprintf("aws s3api delete-bucket-cors --bucket %s --endpoint-url %s", name, p.cfg.endpoint)
-		}
-		return out
-	}
-	if hadSaved {
-		sum := md5.Sum(saved)
-		h := http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}, "Content-Type": {"application/xml"}}
-		resp, err := p.retry(ctx, http.MethodPut, "/"+name+"?cors", h, saved)
-		if err != nil {
-			return fail(fmt.Errorf("PutBucketCors: %w", err))
-		}
-		if resp.status != http.StatusOK {
-			return fail(fmt.Errorf("PutBucketCors answered %v", resp))
-		}
-	} else {
-		resp, err := p.retry(ctx, http.MethodDelete, "/"+name+"?cors", nil, nil)
-		if err != nil {
-			return fail(fmt.Errorf("DeleteBucketCors: %w", err))
-		}
-		if resp.status != http.StatusNoContent && resp.status != http.StatusOK {
-			return fail(fmt.Errorf("DeleteBucketCors answered %v", resp))
-		}
-	}
-	// Poll until GetBucketCors reads the saved state, up to --settle.
-	deadline := time.Now().Add(p.cfg.settle)
-	wait := 100 * time.Millisecond
-	for {
-		got, none, err := p.readCORS(ctx, name)
-		if err == nil && none == !hadSaved && bytes.Equal(got, saved) {
-			out.Done = true
-			return out
-		}
-		if time.Now().Add(wait).After(deadline) {
-			if err != nil {
-				return fail(fmt.Errorf("checking the restored configuration: %w", err))
-			}
-			what := "no configuration"
-			if !none {
-				what = "a different configuration"
-			}
-			return fail(fmt.Errorf("after the restore GetBucketCors still reads %s (waited %v: pass a longer --settle if the endpoint applies changes slowly)", what, p.cfg.settle))
-		}
-		select {
-		case <-ctx.Done():
-			return fail(fmt.Errorf("checking the restored configuration: %w", ctx.Err()))
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, time.Second)
-	}
-}
-
-// saveConfiguration writes a configuration that could not be restored to
-// a file of its own in the temporary folder, and returns its name, or ""
-// when it cannot be written.
-func saveConfiguration(bucketName string, saved []byte) string {
-	f, err := os.CreateTemp("", "s3cors-probe-"+bucketName+"-*.xml")
-	if err != nil {
-		return ""
-	}
-	_, err = f.Write(saved)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return ""
-	}
-	return f.Name()
-}
-
-// signingTransport sends the runner's requests, which are always
-// path-style: with virtual set it moves the bucket into the host
-// (bucket.host/key), then signs every request but preflights, so that the
-// signature covers the URL sent.
-type signingTransport struct {
-	base    http.RoundTripper
-	creds   sigv4.Credentials
-	region  string
-	virtual bool
-	host    string // the endpoint's host, with its port
-	now     func() time.Time
-}
-
-func (t *signingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		_ = r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		body = b
-	}
-	req := r.Clone(r.Context())
-	req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
-	if len(body) > 0 {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-		req.ContentLength = int64(len(body))
-	}
-	if t.virtual {
-		virtualHost(req, t.host)
-	}
-	if req.Method != http.MethodOptions {
-		if err := sigv4.Sign(req, t.creds, t.region, t.now(), sigv4.PayloadHash(body)); err != nil {
-			return nil, fmt.Errorf("signing the request: %w", err)
-		}
-	}
-	return t.base.RoundTrip(req)
-}
-
-// virtualHost rewrites a path-style request to host/bucket/key as
-// bucket.host/key.
-func virtualHost(r *http.Request, host string) {
-	escaped := strings.TrimPrefix(r.URL.EscapedPath(), "/")
-	name, key, _ := strings.Cut(escaped, "/")
-	if name == "" {
-		return
-	}
-	name, _ = url.PathUnescape(name)
-	rest := "/" + key
-	path, err := url.PathUnescape(rest)
-	if err != nil {
-		return
-	}
-	u := *r.URL
-	u.Host = name + "." + host
-	u.Path, u.RawPath = path, ""
-	if (&url.URL{Path: path}).EscapedPath() != rest {
-		u.RawPath = rest
-	}
-	r.URL = &u
-	r.Host = ""
-}
-
-// requestLog records the requests of a dry run.
-type requestLog struct {
-	list []loggedRequest
-}
-
-// loggedRequest is one request a run would send.
-type loggedRequest struct {
-	Method  string   `json:"method"`
-	URL     string   `json:"url"`
-	Headers []string `json:"headers"`
-}
-
-func (l *requestLog) wrap(next http.RoundTripper) http.RoundTripper {
-	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		var names []string
-		for k := range r.Header {
-			names = append(names, k)
-		}
-		if r.ContentLength > 0 {
-			names = append(names, "Content-Length")
-		}
-		sort.Strings(names)
-		host := r.Host
-		if host == "" {
-			host = r.URL.Host
-		}
-		u := *r.URL
-		u.Host = host
-		l.list = append(l.list, loggedRequest{Method: r.Method, URL: u.String(), Headers: names})
-		return next.RoundTrip(r)
-	})
-}
-
-func (l *requestLog) entries() []loggedRequest { return l.list }
-
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -20,6 +20,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3cors/s3cors/bucket"
+	"github.com/s3cors/s3cors/internal/fakes3"
+	"github.com/s3cors/s3cors/internal/s3client"
+	"github.com/s3cors/s3cors/internal/s3error"
 	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -32,7 +35,7 @@ const (
 // probeServer is a fake S3 endpoint on loopback that checks signatures,
 // behind an optional fault-injecting handler.
 type probeServer struct {
-	fake *fakeS3
+	fake *fakes3.Server
 	srv  *httptest.Server
 	// requests counts the requests that reached the front handler.
 	requests atomic.Int64
@@ -43,14 +46,14 @@ type probeServer struct {
 // answer instead. baseHost names the virtual-hosted-style host, or "".
 func newProbeServer(t *testing.T, region, baseHost string, front func(w http.ResponseWriter, r *http.Request, next http.Handler)) *probeServer {
 	t.Helper()
-	ps := &probeServer{fake: newFakeS3(baseHost)}
+	ps := &probeServer{fake: fakes3.New(baseHost)}
 	v := &sigv4.Verifier{Secrets: map[string]string{testAccessKey: testSecret}, Region: region}
 	auth := func(next http.Handler) http.Handler {
 		return v.Handler(next, func(w http.ResponseWriter, r *http.Request, e *sigv4.Error) {
-			writeS3Error(w, r, e.Status, e.Code, e.Message)
+			s3error.Write(w, r, e.Status, e.Code, e.Message)
 		})
 	}
-	inner := ps.fake.handler(auth)
+	inner := ps.fake.Handler(auth)
 	ps.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ps.requests.Add(1)
 		if front != nil {
@@ -68,7 +71,7 @@ func newProbeServer(t *testing.T, region, baseHost string, front func(w http.Res
 func (ps *probeServer) getCORS(t *testing.T, name string) (int, []byte) {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	ps.fake.handler(nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/"+name+"?cors", nil))
+	ps.fake.Handler(nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/"+name+"?cors", nil))
 	return rec.Code, rec.Body.Bytes()
 }
 
@@ -77,7 +80,7 @@ func (ps *probeServer) putCORS(t *testing.T, name, doc string) {
 	t.Helper()
 	c, err := rule.ParseXML([]byte(doc))
 	require.NoError(t, err)
-	require.NoError(t, ps.fake.store.Put(name, c))
+	require.NoError(t, ps.fake.Store().Put(name, c))
 }
 
 // runProbeTest runs probe in-process with an empty environment.
@@ -85,7 +88,7 @@ func runProbeTest(t *testing.T, opts probeOptions, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, dir: "testdata"}
-	code := probe(e, args, opts)
+	code := runProbeWith(e, args, opts)
 	return result{out.String(), errOut.String(), code}
 }
 
@@ -133,8 +136,8 @@ func TestProbeScratchBucket(t *testing.T) {
 	r.expect(t, 0, []string{"scratch bucket s3cors-probe-", " 0 failed", "Origin matching", "Preflight answers and errors", "configuration changes took effect in", "cleanup: deleted the scratch bucket s3cors-probe-"}, nil)
 	assert.NotContains(t, r.stdout, "FAIL")
 	noSecret(t, r)
-	assert.Empty(t, ps.fake.bucketNames(), "the scratch bucket is left")
-	created := ps.fake.creations()
+	assert.Empty(t, ps.fake.BucketNames(), "the scratch bucket is left")
+	created := ps.fake.Creations()
 	require.Len(t, created, 1)
 	assert.Regexp(t, `^s3cors-probe-[0-9a-f]{16} $`, created[0], "CreateBucket in us-east-1 has no LocationConstraint")
 }
@@ -168,8 +171,8 @@ func TestProbeJSONAndRegion(t *testing.T) {
 	for _, g := range []string{"Origin matching", "Methods", "Request headers", "Credentials and Allow-Origin", "Vary", "Max-Age and Expose-Headers", "Preflight answers and errors", "Actual requests", "Configuration API and validation"} {
 		assert.True(t, groups[g], "no %s row", g)
 	}
-	assert.Equal(t, []string{doc.Bucket + " eu-west-1"}, ps.fake.creations())
-	assert.Empty(t, ps.fake.bucketNames())
+	assert.Equal(t, []string{doc.Bucket + " eu-west-1"}, ps.fake.Creations())
+	assert.Empty(t, ps.fake.BucketNames())
 
 	md := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--region", "eu-west-1", "--format", "markdown")...)
 	md.expect(t, 0, []string{"| Behaviour | Rules |", "| Origin matching | D1, M4 | ✅ ", "| **All vectors** |"}, nil)
@@ -183,11 +186,9 @@ const savedConfig = `<?xml version="1.0" encoding="UTF-8"?>
 func TestProbeExistingBucket(t *testing.T) {
 	t.Parallel()
 	ps := newProbeServer(t, "us-east-1", "", nil)
-	ps.fake.addBucket("with-config")
-	ps.fake.addBucket("without-config")
-	ps.fake.mu.Lock()
-	ps.fake.buckets["with-config"]["keep/this.txt"] = true
-	ps.fake.mu.Unlock()
+	ps.fake.AddBucket("with-config")
+	ps.fake.AddBucket("without-config")
+	ps.fake.AddObject("with-config", "keep/this.txt")
 	ps.putCORS(t, "with-config", savedConfig)
 	status, before := ps.getCORS(t, "with-config")
 	require.Equal(t, http.StatusOK, status)
@@ -197,15 +198,15 @@ func TestProbeExistingBucket(t *testing.T) {
 	status, after := ps.getCORS(t, "with-config")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, string(before), string(after))
-	assert.Equal(t, []string{"keep/this.txt"}, ps.fake.objectKeys("with-config"))
+	assert.Equal(t, []string{"keep/this.txt"}, ps.fake.ObjectKeys("with-config"))
 
 	r = s3cors(t, "", append([]string{"probe", "--bucket", "without-config"}, creds(ps.srv.URL)...)...)
 	r.expect(t, 0, []string{"cleanup: deleted the CORS configuration of bucket without-config, which had none"}, nil)
 	status, body := ps.getCORS(t, "without-config")
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Contains(t, string(body), "NoSuchCORSConfiguration")
-	assert.Empty(t, ps.fake.objectKeys("without-config"))
-	assert.Empty(t, ps.fake.creations(), "no bucket is created with --bucket")
+	assert.Empty(t, ps.fake.ObjectKeys("without-config"))
+	assert.Empty(t, ps.fake.Creations(), "no bucket is created with --bucket")
 }
 
 // TestProbeRefusesUnreadableConfiguration checks that probe does not
@@ -218,12 +219,12 @@ func TestProbeRefusesUnreadableConfiguration(t *testing.T) {
 			changes.Add(1)
 		}
 		if r.URL.Query().Has("cors") && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/forbidden") {
-			writeS3Error(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
+			s3error.Write(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
-	ps.fake.addBucket("forbidden")
+	ps.fake.AddBucket("forbidden")
 	r := s3cors(t, "", append([]string{"probe", "--bucket", "forbidden"}, creds(ps.srv.URL)...)...)
 	r.expect(t, 1, []string{"not run"}, []string{"403 AccessDenied", "could not restore it, so it did not start"})
 	r = s3cors(t, "", append([]string{"probe", "--bucket", "no-such-bucket"}, creds(ps.srv.URL)...)...)
@@ -255,7 +256,7 @@ func TestProbeFaults(t *testing.T) {
 	var n500 atomic.Int64
 	fail500 := func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if n500.Add(1)%23 == 0 {
-			writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+			s3error.Write(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -275,9 +276,9 @@ func TestProbeFaults(t *testing.T) {
 			doc := decodeProbeJSON(t, r)
 			assert.Positive(t, doc.Failed)
 			assert.True(t, doc.Cleanup.Done, "%+v", doc.Cleanup)
-			assert.Empty(t, ps.fake.bucketNames(), "the scratch bucket is left")
+			assert.Empty(t, ps.fake.BucketNames(), "the scratch bucket is left")
 
-			ps.fake.addBucket("mine")
+			ps.fake.AddBucket("mine")
 			ps.putCORS(t, "mine", savedConfig)
 			_, before := ps.getCORS(t, "mine")
 			r = runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--bucket", "mine", "--format", "json")...)
@@ -287,7 +288,7 @@ func TestProbeFaults(t *testing.T) {
 			assert.True(t, doc.Cleanup.Done, "%+v", doc.Cleanup)
 			_, after := ps.getCORS(t, "mine")
 			assert.Equal(t, string(before), string(after))
-			assert.Empty(t, ps.fake.objectKeys("mine"))
+			assert.Empty(t, ps.fake.ObjectKeys("mine"))
 		})
 	}
 }
@@ -295,7 +296,7 @@ func TestProbeFaults(t *testing.T) {
 // delayed is a front handler that applies configuration changes only
 // after a delay, as S3 does eventually, while answering them at once.
 type delayed struct {
-	fake  *fakeS3
+	fake  *fakes3.Server
 	delay time.Duration
 
 	mu        sync.Mutex
@@ -304,8 +305,8 @@ type delayed struct {
 }
 
 func (d *delayed) serve(w http.ResponseWriter, r *http.Request, next http.Handler) {
-	name, key, _ := d.fake.locate(r)
-	if key != "" || !r.URL.Query().Has("cors") || (r.Method != http.MethodPut && r.Method != http.MethodDelete) || !d.fake.exists(name) {
+	name, key, _ := d.fake.Locate(r)
+	if key != "" || !r.URL.Query().Has("cors") || (r.Method != http.MethodPut && r.Method != http.MethodDelete) || !d.fake.Exists(name) {
 		next.ServeHTTP(w, r)
 		return
 	}
@@ -336,9 +337,9 @@ func (d *delayed) serve(w http.ResponseWriter, r *http.Request, next http.Handle
 		}
 		d.applied = seq
 		if c == nil {
-			d.fake.store.Delete(name)
+			d.fake.Store().Delete(name)
 		} else {
-			_ = d.fake.store.Put(name, c)
+			_ = d.fake.Store().Put(name, c)
 		}
 	})
 }
@@ -356,7 +357,7 @@ func TestProbeSettlesDelayedChanges(t *testing.T) {
 	assert.Zero(t, doc.Failed)
 	// A change to the configuration already in effect settles at once.
 	assert.GreaterOrEqual(t, doc.Settle.MedianMS, 30.0)
-	assert.Empty(t, ps.fake.bucketNames())
+	assert.Empty(t, ps.fake.BucketNames())
 
 	// Without waiting, the same endpoint differs from S3.
 	r = runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--settle", "0", "--format", "json")...)
@@ -374,22 +375,25 @@ func TestProbeRestoreRefused(t *testing.T) {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			if bytes.Equal(body, *saved) {
-				writeS3Error(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
+				s3error.Write(w, r, http.StatusInternalServerError, "InternalError", "We encountered an internal error. Please try again.")
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
-	ps.fake.addBucket("refusing")
+	ps.fake.AddBucket("refusing")
 	ps.putCORS(t, "refusing", savedConfig)
 	_, saved := ps.getCORS(t, "refusing")
 	refused.Store(&saved)
 	r := s3cors(t, "", append([]string{"probe", "--bucket", "refusing"}, creds(ps.srv.URL)...)...)
-	r.expect(t, 3, []string{"cleanup: FAILED"}, []string{
+	// The cleanup line says what could not be done, not what was done.
+	r.expect(t, 3, []string{"cleanup: FAILED: could not restore the CORS configuration of bucket refusing: "}, []string{
+		"probe: could not finish cleaning up: could not restore the CORS configuration of bucket refusing: ",
 		"the CORS configuration of bucket refusing is NOT restored; it was, byte for byte:\n" + strings.TrimRight(string(saved), "\n"),
 		"aws s3api put-bucket-cors --bucket refusing --endpoint-url " + ps.srv.URL + " --cors-configuration \"$(s3cors convert ",
 		"500 InternalError",
 	})
+	assert.NotContains(t, r.stdout, "FAILED (restored")
 	noSecret(t, r)
 	m := regexp.MustCompile(`it is saved in (\S+)`).FindStringSubmatch(r.stderr)
 	require.NotNil(t, m, r.stderr)
@@ -405,14 +409,14 @@ func TestProbeCleanupFailure(t *testing.T) {
 	t.Parallel()
 	ps := newProbeServer(t, "us-east-1", "", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
 		if r.Method == http.MethodDelete && strings.Count(strings.Trim(r.URL.Path, "/"), "/") == 0 && !r.URL.Query().Has("cors") {
-			writeS3Error(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
+			s3error.Write(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 	r := runProbeTest(t, probeOptions{}, creds(ps.srv.URL)...)
 	require.Equal(t, 3, r.code, r.stderr)
-	names := ps.fake.bucketNames()
+	names := ps.fake.BucketNames()
 	require.Len(t, names, 1)
 	assert.Contains(t, r.stderr, "left behind: bucket "+names[0])
 	assert.Contains(t, r.stderr, "aws s3 rb s3://"+names[0]+" --force --endpoint-url "+ps.srv.URL)
@@ -432,7 +436,7 @@ func TestProbeInterrupted(t *testing.T) {
 		}
 		next.ServeHTTP(w, r)
 	})
-	ps.fake.addBucket("mine")
+	ps.fake.AddBucket("mine")
 	ps.putCORS(t, "mine", savedConfig)
 	_, before := ps.getCORS(t, "mine")
 	stop := func() (context.Context, context.CancelFunc) { return ctx, func() {} }
@@ -453,7 +457,7 @@ func TestProbeInterrupted(t *testing.T) {
 	stop2 := func() (context.Context, context.CancelFunc) { return ctx2, func() {} }
 	r = runProbeTest(t, probeOptions{stop: stop2}, creds(ps2.srv.URL)...)
 	r.expect(t, 1, []string{"the run did not finish: interrupted", "cleanup: deleted the scratch bucket"}, nil)
-	assert.Empty(t, ps2.fake.bucketNames())
+	assert.Empty(t, ps2.fake.BucketNames())
 }
 
 // TestProbeDryRun checks that a dry run sends nothing and lists the
@@ -471,7 +475,7 @@ func TestProbeDryRun(t *testing.T) {
 	doc := decodeProbeJSON(t, r)
 	assert.True(t, doc.DryRun)
 	require.NotEmpty(t, doc.Requests)
-	assert.Equal(t, loggedRequest{Method: "GET", URL: ps.srv.URL + "/mine?cors", Headers: []string{"Authorization", "X-Amz-Content-Sha256", "X-Amz-Date"}}, doc.Requests[0])
+	assert.Equal(t, s3client.LoggedRequest{Method: "GET", URL: ps.srv.URL + "/mine?cors", Headers: []string{"Authorization", "X-Amz-Content-Sha256", "X-Amz-Date"}}, doc.Requests[0])
 	last := doc.Requests[len(doc.Requests)-1]
 	assert.Equal(t, "GET", last.Method, "the restore is checked last")
 	assert.Zero(t, ps.requests.Load(), "a dry run sent requests")
@@ -498,13 +502,13 @@ func TestProbeVirtualHost(t *testing.T) {
 		return (&net.Dialer{}).DialContext(ctx, network, addr)
 	}
 	endpoint := "http://s3.probe.test:" + port
-	ps.fake.addBucket("mine")
+	ps.fake.AddBucket("mine")
 	r := runProbeTest(t, probeOptions{dial: dial}, append(creds(endpoint), "--virtual-host", "--bucket", "mine")...)
 	r.expect(t, 0, []string{"virtual-host", " 0 failed"}, nil)
 	r = runProbeTest(t, probeOptions{dial: dial}, append(creds(endpoint), "--virtual-host")...)
 	r.expect(t, 0, []string{" 0 failed", "cleanup: deleted the scratch bucket"}, nil)
 	assert.Empty(t, bad, "requests not in virtual-hosted style")
-	assert.Equal(t, []string{"mine"}, ps.fake.bucketNames())
+	assert.Equal(t, []string{"mine"}, ps.fake.BucketNames())
 	assert.Positive(t, ps.requests.Load())
 }
 
@@ -530,4 +534,12 @@ func TestProbeUsageErrors(t *testing.T) {
 		})
 	}
 	s3cors(t, "", "probe", "--help").expect(t, 0, []string{"Usage: s3cors probe", "--endpoint"}, nil)
+}
+
+// hostName returns host without its port.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return host
 }

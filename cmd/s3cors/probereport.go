@@ -4,176 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/s3cors/s3cors/conformance"
+	"github.com/s3cors/s3cors/internal/probe"
+	"github.com/s3cors/s3cors/internal/s3client"
 )
-
-// behaviourGroup is a set of rules of the behaviour document that probe's
-// summary counts together.
-type behaviourGroup struct {
-	name string
-	spec []string // rule IDs, or prefixes ending in "*" for every rule of a section
-}
-
-// behaviourGroups are the summary's groups, in order. A vector counts in
-// every group one of its rules belongs to; a rule of no group counts in
-// "Other rules".
-var behaviourGroups = []behaviourGroup{
-	{"Origin matching", []string{"M4", "D1"}},
-	{"Rule order", []string{"M1"}},
-	{"Methods", []string{"M2", "M3", "H3", "D8"}},
-	{"Request headers", []string{"M5", "M6", "H4", "P7", "D7", "D10", "D11"}},
-	{"Credentials and Allow-Origin", []string{"H1", "H2", "D3"}},
-	{"Vary", []string{"H7", "D14"}},
-	{"Max-Age and Expose-Headers", []string{"H5", "H6", "D4", "D16"}},
-	{"Preflight answers and errors", []string{"P1", "P2", "P3", "P4", "P5", "P6", "D2", "D12", "D13", "D15", "E*"}},
-	{"Actual requests", []string{"R*", "W*"}},
-	{"Configuration API and validation", []string{"C*", "V*", "G*", "D5", "D6", "D17", "D18", "D19"}},
-}
-
-const otherGroup = "Other rules"
-
-// groupsOf returns the names of the groups a rule ID belongs to.
-func groupsOf(id string) []string {
-	var names []string
-	for _, g := range behaviourGroups {
-		for _, s := range g.spec {
-			if s == id || (strings.HasSuffix(s, "*") && strings.HasPrefix(id, strings.TrimSuffix(s, "*")) && len(id) > len(s)-1 && isDigits(id[len(s)-1:])) {
-				names = append(names, g.name)
-				break
-			}
-		}
-	}
-	if len(names) == 0 {
-		names = []string{otherGroup}
-	}
-	return names
-}
-
-func isDigits(s string) bool {
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// probeBehaviour is one row of the summary.
-type probeBehaviour struct {
-	Behaviour string   `json:"behaviour"`
-	Spec      []string `json:"spec"`
-	Passed    int      `json:"passed"`
-	Failed    int      `json:"failed"`
-	Skipped   int      `json:"skipped"`
-}
-
-// summarize counts the results by behaviour group, in the groups' order;
-// groups no vector played are left out.
-func summarize(results []conformance.Result) []probeBehaviour {
-	rows := map[string]*probeBehaviour{}
-	specs := map[string]map[string]bool{}
-	for _, r := range results {
-		seen := map[string]bool{}
-		for _, id := range r.Spec {
-			for _, g := range groupsOf(id) {
-				if specs[g] == nil {
-					specs[g] = map[string]bool{}
-					rows[g] = &probeBehaviour{Behaviour: g}
-				}
-				specs[g][id] = true
-				if seen[g] {
-					continue
-				}
-				seen[g] = true
-				switch r.Outcome {
-				case conformance.Passed:
-					rows[g].Passed++
-				case conformance.Failed:
-					rows[g].Failed++
-				default:
-					rows[g].Skipped++
-				}
-			}
-		}
-	}
-	var out []probeBehaviour
-	for _, name := range append(groupNames(), otherGroup) {
-		row, ok := rows[name]
-		if !ok {
-			continue
-		}
-		for id := range specs[name] {
-			row.Spec = append(row.Spec, id)
-		}
-		sort.Slice(row.Spec, func(i, j int) bool { return specLess(row.Spec[i], row.Spec[j]) })
-		out = append(out, *row)
-	}
-	return out
-}
-
-func groupNames() []string {
-	var names []string
-	for _, g := range behaviourGroups {
-		names = append(names, g.name)
-	}
-	return names
-}
-
-// specLess orders rule IDs by letter, then by number, so that a one-digit
-// number comes before a two-digit one.
-func specLess(a, b string) bool {
-	la, na := splitSpec(a)
-	lb, nb := splitSpec(b)
-	if la != lb {
-		return la < lb
-	}
-	if len(na) != len(nb) {
-		return len(na) < len(nb)
-	}
-	return na < nb
-}
-
-func splitSpec(id string) (letters, digits string) {
-	i := strings.IndexAny(id, "0123456789")
-	if i < 0 {
-		return id, ""
-	}
-	return id[:i], id[i:]
-}
-
-// settleStats is how long the configuration changes took to take effect.
-type settleStats struct {
-	Changes  int     `json:"changes"`
-	MinMS    float64 `json:"min_ms"`
-	MedianMS float64 `json:"median_ms"`
-	MaxMS    float64 `json:"max_ms"`
-}
-
-func settleOf(results []conformance.Result) settleStats {
-	var ds []time.Duration
-	for _, r := range results {
-		if r.Settled > 0 {
-			ds = append(ds, r.Settled)
-		}
-	}
-	if len(ds) == 0 {
-		return settleStats{}
-	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	med := ds[len(ds)/2]
-	if len(ds)%2 == 0 {
-		med = (ds[len(ds)/2-1] + ds[len(ds)/2]) / 2
-	}
-	return settleStats{Changes: len(ds), MinMS: ms(ds[0]), MedianMS: ms(med), MaxMS: ms(ds[len(ds)-1])}
-}
-
-func ms(d time.Duration) float64 {
-	return float64(d.Microseconds()) / 1000
-}
 
 // probeJSON is the document of --format json.
 type probeJSON struct {
@@ -188,11 +25,11 @@ type probeJSON struct {
 	Failed        int               `json:"failed"`
 	Skipped       int               `json:"skipped"`
 	Results       []probeResultJSON `json:"results"`
-	Behaviours    []probeBehaviour  `json:"behaviours"`
-	Settle        settleStats       `json:"settle"`
-	Cleanup       cleanupOutcome    `json:"cleanup"`
+	Behaviours    []probe.Behaviour  `json:"behaviours"`
+	Settle        probe.SettleStats       `json:"settle"`
+	Cleanup       probe.Cleanup    `json:"cleanup"`
 	ExitCode      int               `json:"exit_code"`
-	Requests      []loggedRequest   `json:"requests,omitempty"`
+	Requests      []s3client.LoggedRequest   `json:"requests,omitempty"`
 	DryRun        bool              `json:"dry_run,omitempty"`
 }
 
@@ -206,15 +43,15 @@ type probeResultJSON struct {
 }
 
 // probeExitCode is the exit code of a run.
-func probeExitCode(out probeOutcome) int {
+func probeExitCode(out probe.Outcome) int {
 	switch {
-	case !out.cleanup.Done:
+	case !out.Cleanup.Done:
 		return exitRestore
-	case out.startError != "" || out.interrupted:
+	case out.StartError != "" || out.Interrupted:
 		return exitFindings
-	case out.report != nil && out.report.Failed > 0:
+	case out.Report != nil && out.Report.Failed > 0:
 		return exitFindings
-	case out.report == nil || out.report.Passed == 0:
+	case out.Report == nil || out.Report.Passed == 0:
 		return exitFindings
 	}
 	return exitOK
@@ -229,46 +66,46 @@ func addressing(cfg probeConfig) string {
 
 // runErrorText is the sentence that says why a run did not start or finish,
 // or "".
-func (out probeOutcome) runErrorText() string {
-	if out.startError != "" {
-		return out.startError
+func runErrorText(out probe.Outcome) string {
+	if out.StartError != "" {
+		return out.StartError
 	}
-	return out.runError
+	return out.RunError
 }
 
-func buildProbeJSON(cfg probeConfig, out probeOutcome) probeJSON {
+func buildProbeJSON(cfg probeConfig, out probe.Outcome) probeJSON {
 	doc := probeJSON{
 		Endpoint:      cfg.endpoint.String(),
 		Region:        cfg.region,
 		Addressing:    addressing(cfg),
-		Bucket:        out.bucket,
-		ScratchBucket: out.scratch,
-		Complete:      out.started && !out.interrupted,
-		Error:         out.runErrorText(),
+		Bucket:        out.Bucket,
+		ScratchBucket: out.Scratch,
+		Complete:      out.Started && !out.Interrupted,
+		Error:         runErrorText(out),
 		Results:       []probeResultJSON{},
-		Behaviours:    []probeBehaviour{},
-		Cleanup:       out.cleanup,
+		Behaviours:    []probe.Behaviour{},
+		Cleanup:       out.Cleanup,
 		ExitCode:      probeExitCode(out),
 	}
-	if out.report != nil {
-		doc.Passed, doc.Failed, doc.Skipped = out.report.Passed, out.report.Failed, out.report.Skipped
-		for _, r := range out.report.Results {
+	if out.Report != nil {
+		doc.Passed, doc.Failed, doc.Skipped = out.Report.Passed, out.Report.Failed, out.Report.Skipped
+		for _, r := range out.Report.Results {
 			doc.Results = append(doc.Results, probeResultJSON{
 				File: r.File, Name: r.Name, Spec: r.Spec, Outcome: string(r.Outcome),
-				Diffs: r.Diffs, SettledMS: ms(r.Settled),
+				Diffs: r.Diffs, SettledMS: probe.MS(r.Settled),
 			})
 		}
-		if rows := summarize(out.report.Results); rows != nil {
+		if rows := probe.Summarize(out.Report.Results); rows != nil {
 			doc.Behaviours = rows
 		}
-		doc.Settle = settleOf(out.report.Results)
+		doc.Settle = probe.Settle(out.Report.Results)
 	}
 	return doc
 }
 
 // printProbeReport writes the report of a run in the chosen format, and
 // what is left to do by hand to standard error, and returns the exit code.
-func printProbeReport(e *env, cfg probeConfig, out probeOutcome) int {
+func printProbeReport(e *env, cfg probeConfig, out probe.Outcome) int {
 	code := probeExitCode(out)
 	switch cfg.format {
 	case "json":
@@ -280,19 +117,19 @@ func printProbeReport(e *env, cfg probeConfig, out probeOutcome) int {
 	default:
 		writeProbeText(e.stdout, cfg, out)
 	}
-	if msg := out.runErrorText(); msg != "" {
+	if msg := runErrorText(out); msg != "" {
 		fmt.Fprintf(e.stderr, "probe: %s\n", msg)
 	}
-	writeCleanupProblem(e.stderr, out.cleanup)
+	writeCleanupProblem(e.stderr, out.Cleanup)
 	return code
 }
 
 // writeCleanupProblem tells what probe could not undo, and how to undo it.
-func writeCleanupProblem(w io.Writer, c cleanupOutcome) {
+func writeCleanupProblem(w io.Writer, c probe.Cleanup) {
 	if c.Done {
 		return
 	}
-	fmt.Fprintf(w, "probe: could not finish cleaning up: %s: %s\n", c.Action, c.Problem)
+	fmt.Fprintf(w, "probe: could not finish cleaning up: could not %s: %s\n", c.Action, c.Problem)
 	if c.Saved != "" {
 		fmt.Fprintf(w, "probe: the CORS configuration of bucket %s is NOT restored; it was, byte for byte:\n%s\n", c.Left, strings.TrimRight(c.Saved, "\n"))
 		if c.SavedFile != "" {
@@ -304,18 +141,18 @@ func writeCleanupProblem(w io.Writer, c cleanupOutcome) {
 	fmt.Fprintf(w, "probe: to finish by hand, run:\n  %s\n", c.Remedy)
 }
 
-func writeProbeText(w io.Writer, cfg probeConfig, out probeOutcome) {
-	kind := "bucket " + out.bucket
-	if out.scratch {
-		kind = "scratch bucket " + out.bucket
+func writeProbeText(w io.Writer, cfg probeConfig, out probe.Outcome) {
+	kind := "bucket " + out.Bucket
+	if out.Scratch {
+		kind = "scratch bucket " + out.Bucket
 	}
 	fmt.Fprintf(w, "endpoint %s (region %s, %s), %s\n", cfg.endpoint, cfg.region, addressing(cfg), kind)
-	if out.report == nil {
-		fmt.Fprintf(w, "not run\ncleanup: %s\n", cleanupText(out.cleanup))
+	if out.Report == nil {
+		fmt.Fprintf(w, "not run\ncleanup: %s\n", cleanupText(out.Cleanup))
 		return
 	}
 	fmt.Fprintln(w)
-	for _, r := range out.report.Results {
+	for _, r := range out.Report.Results {
 		mark := "ok  "
 		switch r.Outcome {
 		case conformance.Failed:
@@ -329,7 +166,7 @@ func writeProbeText(w io.Writer, cfg probeConfig, out probeOutcome) {
 		}
 	}
 	fmt.Fprintln(w)
-	rows := summarize(out.report.Results)
+	rows := probe.Summarize(out.Report.Results)
 	width := len("behaviour")
 	for _, r := range rows {
 		width = max(width, len(r.Behaviour))
@@ -339,24 +176,24 @@ func writeProbeText(w io.Writer, cfg probeConfig, out probeOutcome) {
 		fmt.Fprintf(w, "%-*s  %6d  %6d  %7d  %s\n", width, r.Behaviour, r.Passed, r.Failed, r.Skipped, strings.Join(r.Spec, " "))
 	}
 	fmt.Fprintln(w)
-	if s := settleOf(out.report.Results); s.Changes > 0 {
+	if s := probe.Settle(out.Report.Results); s.Changes > 0 {
 		fmt.Fprintf(w, "configuration changes took effect in %s min, %s median, %s max (%d changes)\n",
 			fmtMS(s.MinMS), fmtMS(s.MedianMS), fmtMS(s.MaxMS), s.Changes)
 	} else if cfg.settle == 0 {
 		fmt.Fprintln(w, "configuration changes were not waited for (--settle 0)")
 	}
-	fmt.Fprintln(w, out.report.String())
-	if out.interrupted {
-		fmt.Fprintf(w, "the run did not finish: %s\n", out.runError)
+	fmt.Fprintln(w, out.Report.String())
+	if out.Interrupted {
+		fmt.Fprintf(w, "the run did not finish: %s\n", out.RunError)
 	}
-	fmt.Fprintf(w, "cleanup: %s\n", cleanupText(out.cleanup))
+	fmt.Fprintf(w, "cleanup: %s\n", cleanupText(out.Cleanup))
 }
 
-func cleanupText(c cleanupOutcome) string {
+func cleanupText(c probe.Cleanup) string {
 	if c.Done {
 		return c.Action
 	}
-	return "FAILED (" + c.Action + "): " + c.Problem
+	return "FAILED: could not " + c.Action + ": " + c.Problem
 }
 
 func fmtMS(v float64) string {
@@ -367,13 +204,13 @@ func fmtMS(v float64) string {
 	return d.Round(time.Millisecond).String()
 }
 
-func writeProbeMarkdown(w io.Writer, cfg probeConfig, out probeOutcome) {
+func writeProbeMarkdown(w io.Writer, cfg probeConfig, out probe.Outcome) {
 	fmt.Fprintf(w, "| Behaviour | Rules | %s |\n|---|---|---|\n", mdEscape(cfg.endpoint.Host))
-	if out.report == nil {
-		fmt.Fprintf(w, "| (not run) | | %s |\n", mdEscape(out.runErrorText()))
+	if out.Report == nil {
+		fmt.Fprintf(w, "| (not run) | | %s |\n", mdEscape(runErrorText(out)))
 		return
 	}
-	for _, r := range summarize(out.report.Results) {
+	for _, r := range probe.Summarize(out.Report.Results) {
 		cell := fmt.Sprintf("✅ %d/%d", r.Passed, r.Passed+r.Failed)
 		if r.Failed > 0 {
 			cell = fmt.Sprintf("❌ %d/%d", r.Passed, r.Passed+r.Failed)
@@ -383,12 +220,12 @@ func writeProbeMarkdown(w io.Writer, cfg probeConfig, out probeOutcome) {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s |\n", r.Behaviour, strings.Join(r.Spec, ", "), cell)
 	}
-	total := fmt.Sprintf("%d/%d", out.report.Passed, out.report.Passed+out.report.Failed)
-	if out.interrupted {
+	total := fmt.Sprintf("%d/%d", out.Report.Passed, out.Report.Passed+out.Report.Failed)
+	if out.Interrupted {
 		total += " (run did not finish)"
 	}
 	fmt.Fprintf(w, "| **All vectors** | | **%s** |\n", total)
-	if s := settleOf(out.report.Results); s.Changes > 0 {
+	if s := probe.Settle(out.Report.Results); s.Changes > 0 {
 		fmt.Fprintf(w, "| Configuration change takes effect | | %s median, %s max |\n", fmtMS(s.MedianMS), fmtMS(s.MaxMS))
 	}
 }
@@ -399,9 +236,9 @@ func mdEscape(s string) string {
 
 // printDryRun lists the requests a run would send, and returns the exit
 // code: 0, or 1 when the flow would not run through.
-func printDryRun(e *env, cfg probeConfig, reqs []loggedRequest, out probeOutcome) int {
+func printDryRun(e *env, cfg probeConfig, reqs []s3client.LoggedRequest, out probe.Outcome) int {
 	code := exitOK
-	if out.startError != "" || !out.cleanup.Done {
+	if out.StartError != "" || !out.Cleanup.Done {
 		code = exitFindings
 	}
 	if cfg.format == "json" {
@@ -413,7 +250,7 @@ func printDryRun(e *env, cfg probeConfig, reqs []loggedRequest, out probeOutcome
 		return code
 	}
 	fmt.Fprintf(e.stdout, "dry run: nothing was sent to %s. A run would send these %d requests, in this order\n", cfg.endpoint, len(reqs))
-	if out.scratch {
+	if out.Scratch {
 		fmt.Fprintf(e.stdout, "(the scratch bucket gets another random name in each run; preflights, OPTIONS, are never signed):\n\n")
 	} else {
 		fmt.Fprintf(e.stdout, "(with the bucket's configuration read as none; when it has one, the restore is a PutBucketCors of it instead of the DeleteBucketCors; preflights, OPTIONS, are never signed):\n\n")

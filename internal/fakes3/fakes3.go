@@ -1,4 +1,9 @@
-package main
+// Package fakes3 is a small in-memory S3 server: buckets, object keys
+// without content, and per-bucket CORS from package bucket behind S3's CORS
+// middleware. probe --dry-run plays its whole flow against one, so that the
+// requests it lists are the ones a run sends; the tests of probe use it as
+// the endpoint.
+package fakes3
 
 import (
 	"encoding/xml"
@@ -14,15 +19,12 @@ import (
 
 	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/s3error"
 )
 
-// fakeS3 is a small in-memory S3 server: buckets, object keys without
-// content, and per-bucket CORS from package bucket behind S3's CORS
-// middleware. probe --dry-run plays its whole flow against one, so that
-// the requests it lists are the ones a run sends; the tests of probe use
-// it as the endpoint. It takes path-style URLs and, when baseHost is set,
+// Server is an in-memory S3 server. It takes path-style URLs and, when baseHost is set,
 // virtual-hosted-style ones (bucket.baseHost).
-type fakeS3 struct {
+type Server struct {
 	baseHost string // host name, without port, of virtual-hosted-style URLs
 
 	mu      sync.Mutex
@@ -31,18 +33,18 @@ type fakeS3 struct {
 	store   *bucket.Store
 }
 
-func newFakeS3(baseHost string) *fakeS3 {
-	f := &fakeS3{
+func New(baseHost string) *Server {
+	f := &Server{
 		baseHost: hostName(baseHost),
 		buckets:  map[string]map[string]bool{},
 	}
-	f.store = bucket.NewStore(f.exists, bucket.WithLocator(f.locateCORS))
+	f.store = bucket.NewStore(f.Exists, bucket.WithLocator(f.locateCORS))
 	return f
 }
 
-// handler returns the server: the CORS middleware outside, then auth
+// Handler returns the server: the CORS middleware outside, then auth
 // (when not nil, such as a signature check), then the S3 API.
-func (f *fakeS3) handler(auth func(http.Handler) http.Handler) http.Handler {
+func (f *Server) Handler(auth func(http.Handler) http.Handler) http.Handler {
 	var api http.Handler = http.HandlerFunc(f.serveAPI)
 	if auth != nil {
 		api = auth(api)
@@ -50,15 +52,16 @@ func (f *fakeS3) handler(auth func(http.Handler) http.Handler) http.Handler {
 	return cors.Middleware(f.store)(api)
 }
 
-func (f *fakeS3) exists(name string) bool {
+// Exists reports whether the bucket exists.
+func (f *Server) Exists(name string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	_, ok := f.buckets[name]
 	return ok
 }
 
-// addBucket creates a bucket, as CreateBucket does.
-func (f *fakeS3) addBucket(name string) {
+// AddBucket creates a bucket, as CreateBucket does.
+func (f *Server) AddBucket(name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.buckets[name] == nil {
@@ -66,8 +69,8 @@ func (f *fakeS3) addBucket(name string) {
 	}
 }
 
-// bucketNames returns the names of the buckets, sorted.
-func (f *fakeS3) bucketNames() []string {
+// BucketNames returns the names of the buckets, sorted.
+func (f *Server) BucketNames() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var names []string
@@ -78,15 +81,15 @@ func (f *fakeS3) bucketNames() []string {
 	return names
 }
 
-// creations returns "name LocationConstraint" for each bucket created.
-func (f *fakeS3) creations() []string {
+// Creations returns "name LocationConstraint" for each bucket created.
+func (f *Server) Creations() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.created...)
 }
 
-// objectKeys returns the keys of a bucket's objects, sorted.
-func (f *fakeS3) objectKeys(name string) []string {
+// ObjectKeys returns the keys of a bucket's objects, sorted.
+func (f *Server) ObjectKeys(name string) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var keys []string
@@ -105,9 +108,9 @@ func hostName(host string) string {
 	return host
 }
 
-// locate returns the bucket and object key a request addresses; ok is
+// Locate returns the bucket and object key a request addresses; ok is
 // false for the service endpoint.
-func (f *fakeS3) locate(r *http.Request) (name, key string, ok bool) {
+func (f *Server) Locate(r *http.Request) (name, key string, ok bool) {
 	path := strings.TrimPrefix(r.URL.Path, "/")
 	if f.baseHost != "" {
 		if b, found := strings.CutSuffix(hostName(r.Host), "."+f.baseHost); found && b != "" {
@@ -118,8 +121,8 @@ func (f *fakeS3) locate(r *http.Request) (name, key string, ok bool) {
 	return name, key, name != ""
 }
 
-func (f *fakeS3) locateCORS(r *http.Request) (string, cors.Target, bool) {
-	name, key, ok := f.locate(r)
+func (f *Server) locateCORS(r *http.Request) (string, cors.Target, bool) {
+	name, key, ok := f.Locate(r)
 	if key == "" {
 		return name, cors.TargetBucket, ok
 	}
@@ -129,11 +132,11 @@ func (f *fakeS3) locateCORS(r *http.Request) (string, cors.Target, bool) {
 // serveAPI answers the S3 calls probe makes: CreateBucket, DeleteBucket,
 // ListObjectsV2, PutObject, GetObject, HeadObject, DeleteObject, and the
 // ?cors sub-resource.
-func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
+func (f *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	defer r.Body.Close()
-	name, key, ok := f.locate(r)
+	name, key, ok := f.Locate(r)
 	if !ok {
-		writeS3Error(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
+		s3error.Write(w, r, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
 	if key == "" && r.URL.Query().Has("cors") {
@@ -147,7 +150,7 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
 		if len(body) > 0 {
 			if err := xml.Unmarshal(body, &conf); err != nil {
-				writeS3Error(w, r, http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
+				s3error.Write(w, r, http.StatusBadRequest, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema")
 				return
 			}
 		}
@@ -159,7 +162,7 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Unlock()
 		if taken {
-			writeS3Error(w, r, http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.")
+			s3error.Write(w, r, http.StatusConflict, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.")
 			return
 		}
 		w.Header().Set("Location", "/"+name)
@@ -169,7 +172,7 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 	objects, exists := f.buckets[name]
 	f.mu.Unlock()
 	if !exists {
-		writeS3Error(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist")
+		s3error.Write(w, r, http.StatusNotFound, "NoSuchBucket", "The specified bucket does not exist")
 		return
 	}
 	switch {
@@ -181,7 +184,7 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		f.mu.Unlock()
 		if !empty {
-			writeS3Error(w, r, http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty")
+			s3error.Write(w, r, http.StatusConflict, "BucketNotEmpty", "The bucket you tried to delete is not empty")
 			return
 		}
 		f.store.Delete(name)
@@ -192,14 +195,14 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>%s</Name><IsTruncated>false</IsTruncated>`, name)
-		for _, k := range f.objectKeys(name) {
+		for _, k := range f.ObjectKeys(name) {
 			fmt.Fprint(w, "<Contents><Key>")
 			_ = xml.EscapeText(w, []byte(k))
 			fmt.Fprint(w, "</Key></Contents>")
 		}
 		fmt.Fprint(w, "</ListBucketResult>")
 	case key == "":
-		writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+		s3error.Write(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 	case r.Method == http.MethodPut:
 		_, _ = io.Copy(io.Discard, r.Body)
 		f.mu.Lock()
@@ -215,21 +218,21 @@ func (f *fakeS3) serveAPI(w http.ResponseWriter, r *http.Request) {
 		found := objects[key]
 		f.mu.Unlock()
 		if !found {
-			writeS3Error(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
+			s3error.Write(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.")
 			return
 		}
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", "0")
 	default:
-		writeS3Error(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+		s3error.Write(w, r, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
 	}
 }
 
-// handlerTransport is an http.RoundTripper that answers every request with
+// Transport is an http.RoundTripper that answers every request with
 // a handler, in-process: nothing goes to the network.
-type handlerTransport struct{ h http.Handler }
+type Transport struct{ Handler http.Handler }
 
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	req := r.Clone(r.Context())
 	req.Body = r.Body
 	if req.Body == nil {
@@ -241,9 +244,19 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	req.RemoteAddr = "192.0.2.1:1234"
 	req.RequestURI = (&url.URL{Path: r.URL.Path, RawPath: r.URL.RawPath, RawQuery: r.URL.RawQuery}).RequestURI()
 	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, req)
+	t.Handler.ServeHTTP(rec, req)
 	_ = req.Body.Close()
 	resp := rec.Result()
 	resp.Request = r
 	return resp, nil
 }
+
+// AddObject records an object key in a bucket, which must exist.
+func (f *Server) AddObject(name, key string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.buckets[name][key] = true
+}
+
+// Store is the server's per-bucket CORS store.
+func (f *Server) Store() *bucket.Store { return f.store }
