@@ -38,14 +38,26 @@ func noSuchKey(w http.ResponseWriter, r *http.Request, key string) {
 	s3error.Write(w, r, http.StatusNotFound, "NoSuchKey", "The specified key does not exist.", "Key", key)
 }
 
+// uploadDir is the folder, at the top of the served folder, where
+// uploads are written before they are renamed into place. No request
+// reaches it, --dotfiles or not (see objectKey), so that nobody reads a
+// partial upload or replaces one before its rename; serve empties it when
+// it starts, so that uploads cut short (kill -9) leave nothing behind. It
+// is inside the served folder so that the rename stays on one file system.
+const uploadDir = ".s3cors-uploads"
+
 // objectKey returns the key of r's URL path, and whether it can name a
 // file in the folder: not the bucket itself, no empty, "." or ".."
-// segment, no backslash or NUL. hidden reports a segment starting with
-// ".".
+// segment, no backslash or NUL, not inside uploadDir. hidden reports a
+// segment starting with ".".
 func objectKey(r *http.Request) (key string, ok, hidden bool) {
 	key = strings.TrimPrefix(r.URL.Path, "/")
 	if key == "" || strings.ContainsAny(key, "\\\x00") {
 		return key, false, false
+	}
+	// Compared without regard to case, for file systems that ignore it.
+	if first, _, _ := strings.Cut(key, "/"); strings.EqualFold(first, uploadDir) {
+		return key, false, true
 	}
 	for seg := range strings.SplitSeq(key, "/") {
 		switch {
@@ -130,7 +142,7 @@ func (b *bucketFiles) put(w http.ResponseWriter, r *http.Request) {
 	key, ok, hidden := objectKey(r)
 	if !ok {
 		s3error.Write(w, r, http.StatusBadRequest, "InvalidArgument",
-			"This development server stores objects as files, so a key must not be empty or have empty, \".\" or \"..\" segments, backslashes or NUL: use another key.",
+			"This development server stores objects as files, so a key must not be empty, have empty, \".\" or \"..\" segments, backslashes or NUL, or start with "+uploadDir+", where it keeps uploads in progress: use another key.",
 			"ArgumentName", "key", "ArgumentValue", key)
 		return
 	}
@@ -158,41 +170,56 @@ func (b *bucketFiles) put(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	base := segs[len(segs)-1]
 	if fi, err := b.root.Lstat(key); err == nil && fi.IsDir() {
 		b.storeFailed(w, r, key, errors.New("a folder has that name"))
 		return
 	}
-	// The temporary name does not repeat the key's, which may already be
-	// as long as a file name can be.
-	tmp := filepath.Join(dir, ".s3cors-upload-"+randomSuffix())
-	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	// The upload is written in uploadDir, which no request reaches, and
+	// renamed into place once it is complete and on disk. The temporary
+	// name does not repeat the key's, which may already be as long as a
+	// file name can be.
+	tmp := uploadDir + "/" + randomSuffix()
+	f, err := b.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		b.storeFailed(w, r, key, err)
 		return
 	}
 	sum := md5.New()
 	n, err := io.Copy(io.MultiWriter(f, sum), io.LimitReader(r.Body, b.maxUpload+1))
-	cerr := f.Close()
-	abs := filepath.Join(b.root.Name(), tmp)
 	if err == nil && n > b.maxUpload {
-		os.Remove(abs)
+		f.Close()
+		b.root.Remove(tmp)
 		tooLarge(w, r, -1, b.maxUpload)
 		return
 	}
 	if err == nil {
+		err = f.Sync() // on disk before it replaces the object
+	}
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(abs, filepath.Join(b.root.Name(), dir, base))
+		err = b.root.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = b.root.Rename(tmp, key)
 	}
 	if err != nil {
-		os.Remove(abs)
+		b.root.Remove(tmp)
 		b.storeFailed(w, r, key, err)
 		return
 	}
 	w.Header().Set("ETag", `"`+hex.EncodeToString(sum.Sum(nil))+`"`)
 	w.WriteHeader(http.StatusOK)
+}
+
+// prepareUploads empties uploadDir of the uploads a stopped server left,
+// or creates it.
+func prepareUploads(root *os.Root) error {
+	if err := root.RemoveAll(uploadDir); err != nil {
+		return err
+	}
+	return root.Mkdir(uploadDir, 0o700)
 }
 
 func randomSuffix() string {

@@ -312,3 +312,79 @@ func (r *hostCheckRecorder) WriteHeader(code int) {
 		r.status = code
 	}
 }
+
+// TestServeUploadsOutOfReach checks where serve --writable keeps an upload
+// in progress: in a folder that no request reaches, --dotfiles or not, so
+// that nobody reads it or replaces it before its rename; the folder is
+// emptied at start, so that an upload cut short leaves nothing behind.
+func TestServeUploadsOutOfReach(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// What a server killed during an upload left.
+	must(t, os.MkdirAll(filepath.Join(dir, ".s3cors-uploads"), 0o700))
+	must(t, os.WriteFile(filepath.Join(dir, ".s3cors-uploads", "0123456789ab"), []byte("half"), 0o600))
+	base, _ := startServe(t, "--dir", dir, "--writable", "--dotfiles")
+	if entries, err := os.ReadDir(filepath.Join(dir, ".s3cors-uploads")); err != nil || len(entries) != 0 {
+		t.Errorf("leftovers after start: %v %v", entries, err)
+	}
+
+	// An upload in progress: half the body sent.
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("PUT", base+"/k.txt", pr)
+		req.ContentLength = 8
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	_, err := pw.Write([]byte("firs"))
+	must(t, err)
+	var partial []string
+	for deadline := time.Now().Add(5 * time.Second); len(partial) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		partial = nil
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				rel, _ := filepath.Rel(dir, p)
+				partial = append(partial, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+	}
+	if len(partial) != 1 || !strings.HasPrefix(partial[0], ".s3cors-uploads/") {
+		t.Fatalf("files during the upload: %q", partial)
+	}
+	// Neither read nor replaced nor deleted through the server.
+	for _, p := range []string{partial[0], strings.ToUpper(partial[0]), ".s3cors-uploads/"} {
+		if resp, body := call(t, "GET", base+"/"+p, nil, nil); resp.StatusCode != 404 || strings.Contains(body, "firs") {
+			t.Errorf("GET %s: %d %q", p, resp.StatusCode, body)
+		}
+		if resp, _ := call(t, "PUT", base+"/"+p, strings.NewReader("evil"), nil); resp.StatusCode != 400 {
+			t.Errorf("PUT %s: %d", p, resp.StatusCode)
+		}
+		call(t, "DELETE", base+"/"+p, nil, nil)
+	}
+	_, err = pw.Write([]byte("tttt"))
+	must(t, err)
+	pw.Close()
+	if code := <-done; code != 200 {
+		t.Fatalf("upload: %d", code)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "k.txt")); err != nil || string(b) != "firstttt" {
+		t.Errorf("k.txt: %q %v", b, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, ".s3cors-uploads")); len(entries) != 0 {
+		t.Errorf("left in the upload folder: %v", entries)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

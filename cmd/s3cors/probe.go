@@ -22,7 +22,6 @@ import (
 // could not be restored or the scratch bucket could not be deleted.
 const exitRestore = 3
 
-
 // probeOptions are what runProbe fixes and tests change.
 type probeOptions struct {
 	// getenv reads the environment (credentials, region).
@@ -227,4 +226,3 @@ func validBucketName(name string) bool {
 	}
 	return true
 }
-

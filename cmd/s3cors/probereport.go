@@ -14,23 +14,23 @@ import (
 
 // probeJSON is the document of --format json.
 type probeJSON struct {
-	Endpoint      string            `json:"endpoint"`
-	Region        string            `json:"region"`
-	Addressing    string            `json:"addressing"`
-	Bucket        string            `json:"bucket"`
-	ScratchBucket bool              `json:"scratch_bucket"`
-	Complete      bool              `json:"complete"`
-	Error         string            `json:"error,omitempty"`
-	Passed        int               `json:"passed"`
-	Failed        int               `json:"failed"`
-	Skipped       int               `json:"skipped"`
-	Results       []probeResultJSON `json:"results"`
-	Behaviours    []probe.Behaviour  `json:"behaviours"`
-	Settle        probe.SettleStats       `json:"settle"`
-	Cleanup       probe.Cleanup    `json:"cleanup"`
-	ExitCode      int               `json:"exit_code"`
-	Requests      []s3client.LoggedRequest   `json:"requests,omitempty"`
-	DryRun        bool              `json:"dry_run,omitempty"`
+	Endpoint      string                   `json:"endpoint"`
+	Region        string                   `json:"region"`
+	Addressing    string                   `json:"addressing"`
+	Bucket        string                   `json:"bucket"`
+	ScratchBucket bool                     `json:"scratch_bucket"`
+	Complete      bool                     `json:"complete"`
+	Error         string                   `json:"error,omitempty"`
+	Passed        int                      `json:"passed"`
+	Failed        int                      `json:"failed"`
+	Skipped       int                      `json:"skipped"`
+	Results       []probeResultJSON        `json:"results"`
+	Behaviours    []probe.Behaviour        `json:"behaviours"`
+	Settle        probe.SettleStats        `json:"settle"`
+	Cleanup       probe.Cleanup            `json:"cleanup"`
+	ExitCode      int                      `json:"exit_code"`
+	Requests      []s3client.LoggedRequest `json:"requests,omitempty"`
+	DryRun        bool                     `json:"dry_run,omitempty"`
 }
 
 type probeResultJSON struct {

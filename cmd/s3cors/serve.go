@@ -121,6 +121,11 @@ func serve(e *env, args []string, opts serveOptions) int {
 		return usageError(e, "serve", fmt.Sprintf("cannot open the folder %s: %v", *dir, unwrapPathError(err)), "check its permissions")
 	}
 	defer root.Close()
+	if writable {
+		if err := prepareUploads(root); err != nil {
+			return usageError(e, "serve", fmt.Sprintf("cannot prepare the folder %s/%s for uploads: %v", *dir, uploadDir, unwrapPathError(err)), "check the folder's permissions, or start without --writable")
+		}
+	}
 	files := &bucketFiles{dir: *dir, root: root, dotfiles: bool(dotfiles), writable: bool(writable), maxUpload: int64(maxUpload)}
 	// The middleware is outside, so that errors get the CORS headers too.
 	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, corsOpts...)(files))

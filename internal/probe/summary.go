@@ -172,4 +172,3 @@ func Settle(results []conformance.Result) SettleStats {
 func MS(d time.Duration) float64 {
 	return float64(d.Microseconds()) / 1000
 }
-
