@@ -28,7 +28,7 @@ func startServe(t *testing.T, args ...string) (base string, stderr *lockedBuffer
 	addrc := make(chan net.Addr, 1)
 	exit := make(chan int, 1)
 	go func() {
-		exit <- serve(e, append([]string{"--config", "explain.json", "--addr", "127.0.0.1:0"}, args...), serveOptions{
+		exit <- serve(e, append([]string{"explain.json", "--addr", "127.0.0.1:0"}, args...), serveOptions{
 			timeouts:  serveTimeouts{readHeader: 5 * time.Second, read: 10 * time.Second, write: 10 * time.Second, idle: 5 * time.Second},
 			stop:      func() (context.Context, context.CancelFunc) { return ctx, stop },
 			listening: func(a net.Addr) { addrc <- a },
@@ -266,7 +266,7 @@ func TestServeBucketWrites(t *testing.T) {
 
 func TestServeMaxUploadFlag(t *testing.T) {
 	t.Parallel()
-	s3cors(t, "", "serve", "--config", "explain.json", "--dir", "site", "--max-upload", "lots").
+	s3cors(t, "", "serve", "explain.json", "--dir", "site", "--max-upload", "lots").
 		expect(t, 2, nil, []string{`"lots" is not a size`, "100MiB"})
 }
 

@@ -59,16 +59,23 @@ func runExplainHAR(e *env, pos []string, set map[string]bool, harFile, format st
 	}
 	r := har.Explain(displayName(harFile), entries, p, c)
 	r.Configuration = config
-	if format == "json" {
+	// An exchange that failed makes explain exit 1, as lint does for its
+	// findings, so that it can gate a build.
+	code := exitOK
+	for _, x := range r.Exchanges {
+		if x.Outcome == har.Refused || x.Outcome == har.LookAlike {
+			code = exitFindings
+		}
+	}
+	switch {
+	case format == "json":
 		writeJSON(e.stdout, r)
-		return exitOK
-	}
-	if len(r.Exchanges) == 0 {
+	case len(r.Exchanges) == 0:
 		fmt.Fprintf(e.stdout, "no CORS requests among the %d entries of %s: no request carries a cross-origin Origin, no OPTIONS carries Access-Control-Request-Method, and no response carries Access-Control-* headers\n", r.Entries, displayName(harFile))
-		return exitOK
+	default:
+		writeHARText(e, r)
 	}
-	writeHARText(e, r)
-	return exitOK
+	return code
 }
 
 // writeHARText prints a Report for people.

@@ -19,9 +19,9 @@ type explainJSON struct {
 		Code         string `json:"code"`
 		Message      string `json:"message"`
 		Method       string `json:"method"`
-		ResourceType string `json:"resource_type"`
+		ResourceType string `json:"resourceType"`
 	} `json:"error"`
-	MatchedRule *int `json:"matched_rule"`
+	MatchedRule *int `json:"matchedRule"`
 	Rules       []struct {
 		Index   int     `json:"index"`
 		ID      *string `json:"id"`
@@ -162,7 +162,7 @@ func TestExplainJSONKeys(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	assert.Equal(t, []string{"error", "headers", "kind", "matched_rule", "rules", "status"}, keys, "keys")
+	assert.Equal(t, []string{"error", "headers", "kind", "matchedRule", "rules", "status"}, keys, "keys")
 	if m["status"] != nil || m["error"] != nil {
 		t.Errorf("status %v error %v, want null for an actual request", m["status"], m["error"])
 	}
@@ -184,7 +184,7 @@ func TestExplainJSONKeys(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	assert.Equal(t, []string{"code", "message", "method", "resource_type"}, keys, "error keys")
+	assert.Equal(t, []string{"code", "message", "method", "resourceType"}, keys, "error keys")
 }
 
 func TestExplainText(t *testing.T) {

@@ -104,7 +104,7 @@ func displayName(name string) string {
 	return name
 }
 
-// boolFlag is a flag that is on when given alone, as --cache-safe, and
+// boolFlag is a flag that is on when given alone, as --cache-safe-vary, and
 // accepts =true or =false, with an error that says so.
 type boolFlag bool
 

@@ -62,7 +62,7 @@ func TestExplainHARChromium(t *testing.T) {
 			args = []string{"explain", cfgFile, "--har", harFile, "--format", "json"}
 		}
 		r := s3cors(t, "", args...)
-		if r.code != 0 {
+		if r.code != 1 { // the upload is refused
 			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
 		}
 		var rep har.Report
@@ -100,7 +100,7 @@ func TestExplainHARChromium(t *testing.T) {
 	}
 
 	text := s3cors(t, "", "explain", cfgFile, "--har", harFile)
-	text.expect(t, 0, []string{
+	text.expect(t, 1, []string{
 		"1. PUT http://",
 		"   REFUSED by CORS\n   error header-not-allowed: S3 refuses the preflight: rule 1 (ID \"uploads\")",
 		"but not the requested header x-amz-checksum-crc32",
@@ -112,7 +112,7 @@ func TestExplainHARChromium(t *testing.T) {
 		": 1 allowed, 1 refused by CORS, 0 failed for other reasons",
 	}, nil)
 	plain := s3cors(t, "", "explain", "--har", harFile)
-	plain.expect(t, 0, []string{
+	plain.expect(t, 1, []string{
 		"error preflight-refused: the preflight was refused with 403",
 		": 1 allowed, 1 refused by CORS, 0 failed for other reasons",
 		"pass the bucket's configuration first",

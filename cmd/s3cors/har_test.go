@@ -18,9 +18,10 @@ func TestExplainHARFixture(t *testing.T) {
 		{"explain", "har/cors.json", "--har", "har/upload.har", "--format", "json"},
 	} {
 		withConfig := len(args) == 6
+		// An exchange was refused: explain exits 1, as lint does.
 		r := s3cors(t, "", args...)
-		if r.code != 0 {
-			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
+		if r.code != 1 {
+			t.Fatalf("%v: exit %d, want 1\n%s", args, r.code, r.stderr)
 		}
 		var rep har.Report
 		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
@@ -73,7 +74,7 @@ func TestExplainHARFixture(t *testing.T) {
 	}
 
 	text := s3cors(t, "", "explain", "har/cors.json", "--har", "har/upload.har")
-	text.expect(t, 0, []string{
+	text.expect(t, 1, []string{
 		"REFUSED by CORS",
 		`error header-not-allowed: S3 refuses the preflight: rule 1 (ID "uploads") allows origin https://app.example.com and method PUT, but not the requested header x-amz-checksum-crc32`,
 		`fix: add "x-amz-checksum-crc32" to AllowedHeaders of rule 1 (ID "uploads")`,
@@ -82,7 +83,7 @@ func TestExplainHARFixture(t *testing.T) {
 		"4 CORS exchange(s) among 8 entries of har/upload.har: 1 allowed, 1 refused by CORS, 2 failed for other reasons",
 	}, nil)
 	data, _ := readTestFile("har/upload.har")
-	s3cors(t, data, "explain", "--har", "-").expect(t, 0, []string{"error preflight-refused", "pass the configuration"}, nil)
+	s3cors(t, data, "explain", "--har", "-").expect(t, 1, []string{"error preflight-refused", "pass the configuration"}, nil)
 }
 
 func readTestFile(name string) (string, error) {
@@ -193,5 +194,5 @@ func TestExplainHARResponseError(t *testing.T) {
 		"request":{"method":"GET","url":"http://127.0.0.1:9000/b/k","headers":[{"name":"Origin","value":"http://127.0.0.1:8000"}]},
 		"response":{"status":0,"statusText":"","headers":[],"content":{"mimeType":""},"redirectURL":"","_error":"net::ERR_FAILED"}}]}}`
 	r := s3cors(t, har, "explain", "--har", "-")
-	r.expect(t, 0, []string{"(net::ERR_FAILED)"}, nil)
+	r.expect(t, 1, []string{"(net::ERR_FAILED)"}, nil)
 }

@@ -244,8 +244,8 @@ func TestNoRawGoErrors(t *testing.T) {
 	s3cors(t, "", "lint", "site").expect(t, 2, nil, []string{"lint: cannot read site: it is a folder: pass a configuration file"})
 	s3cors(t, "", "explain", "explain.json", "--request", "site").expect(t, 2, nil, []string{"explain: cannot read the request site: it is a folder: pass the file that holds the request"})
 	// A boolean flag with a value that is not one.
-	r2 := s3cors(t, "", "serve", "--config", "explain.json", "--dir", "site", "--cache-safe=maybe")
-	r2.expect(t, 2, nil, []string{`serve: invalid boolean value "maybe" for --cache-safe: "maybe" is not true or false: give the flag alone to turn it on`})
+	r2 := s3cors(t, "", "serve", "explain.json", "--dir", "site", "--cache-safe-vary=maybe")
+	r2.expect(t, 2, nil, []string{`serve: invalid boolean value "maybe" for --cache-safe-vary: "maybe" is not true or false: give the flag alone to turn it on`})
 	// Standard input that cannot be read.
 	s3corsReader(t, failingReader{}, "lint", "-").expect(t, 2, nil, []string{"lint: cannot read from standard input: input/output error: pipe or redirect it into s3cors"})
 	for _, res := range []result{r, r2} {

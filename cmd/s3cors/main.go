@@ -11,7 +11,7 @@
 //	               [--request FILE|-] [--format text|json]
 //	s3cors explain [FILE] --har FILE|- [--format text|json]
 //	s3cors convert FILE --to xml|json|console
-//	s3cors serve --config FILE --dir DIR [--addr ADDR] [--cache-safe]
+//	s3cors serve FILE --dir DIR [--addr ADDR] [--cache-safe-vary]
 //	             [--writable] [--max-upload SIZE] [--dotfiles]
 //	s3cors probe --endpoint URL [--region REGION] [--bucket NAME]
 //	             [--path-style|--virtual-host] [--settle DURATION]

@@ -174,9 +174,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"convert", "clean.json"}, "convert: --to is required: pass --to xml, --to json or --to console"},
 		{[]string{"convert", "clean.json", "--to", "yaml"}, `"yaml" is not one of xml, json, console`},
 		{[]string{"convert", "--to", "xml"}, "convert: no configuration file given"},
-		{[]string{"serve", "--dir", "site"}, "serve: --config is required: pass the CORS configuration"},
-		{[]string{"serve", "--config", "clean.json"}, "serve: --dir is required"},
-		{[]string{"serve", "--config", "clean.json", "--dir", "missing-folder"}, "serve: missing-folder is not a folder"},
+		{[]string{"serve", "--dir", "site"}, "serve: no configuration file given: pass the CORS configuration first"},
+		{[]string{"serve", "a.json", "b.json", "--dir", "site"}, "serve: one configuration file expected, got 2 (a.json b.json)"},
+		{[]string{"serve", "clean.json"}, "serve: --dir is required"},
+		{[]string{"serve", "clean.json", "--dir", "missing-folder"}, "serve: missing-folder is not a folder"},
 		{[]string{"version", "extra"}, `version: unexpected argument "extra"`},
 	}
 	for _, tt := range tests {
@@ -194,5 +195,5 @@ func TestUnreadableInput(t *testing.T) {
 	s3cors(t, "", "explain", "no-such-file.json", "--origin", "https://a.example.com").expect(t, 2, nil, []string{"explain: cannot read no-such-file.json"})
 	s3cors(t, "", "convert", "no-such-file.json", "--to", "xml").expect(t, 2, nil, []string{"convert: cannot read no-such-file.json"})
 	s3cors(t, "", "explain", "explain.json", "--request", "no-such-request.txt").expect(t, 2, nil, []string{"explain: cannot read the request no-such-request.txt"})
-	s3cors(t, "", "serve", "--config", "no-such-file.json", "--dir", "site").expect(t, 2, nil, []string{"serve: cannot read no-such-file.json"})
+	s3cors(t, "", "serve", "no-such-file.json", "--dir", "site").expect(t, 2, nil, []string{"serve: cannot read no-such-file.json"})
 }

@@ -18,7 +18,7 @@ type probeJSON struct {
 	Region        string                   `json:"region"`
 	Addressing    string                   `json:"addressing"`
 	Bucket        string                   `json:"bucket"`
-	ScratchBucket bool                     `json:"scratch_bucket"`
+	ScratchBucket bool                     `json:"scratchBucket"`
 	Complete      bool                     `json:"complete"`
 	Error         string                   `json:"error,omitempty"`
 	Passed        int                      `json:"passed"`
@@ -28,9 +28,9 @@ type probeJSON struct {
 	Behaviours    []probe.Behaviour        `json:"behaviours"`
 	Settle        probe.SettleStats        `json:"settle"`
 	Cleanup       probe.Cleanup            `json:"cleanup"`
-	ExitCode      int                      `json:"exit_code"`
+	ExitCode      int                      `json:"exitCode"`
 	Requests      []s3client.LoggedRequest `json:"requests,omitempty"`
-	DryRun        bool                     `json:"dry_run,omitempty"`
+	DryRun        bool                     `json:"dryRun,omitempty"`
 }
 
 type probeResultJSON struct {
@@ -39,7 +39,7 @@ type probeResultJSON struct {
 	Spec      []string `json:"spec"`
 	Outcome   string   `json:"outcome"`
 	Diffs     []string `json:"diffs,omitempty"`
-	SettledMS float64  `json:"settled_ms"`
+	SettledMS float64  `json:"settledMs"`
 }
 
 // probeExitCode is the exit code of a run.

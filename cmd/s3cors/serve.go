@@ -76,8 +76,9 @@ func serve(e *env, args []string, opts serveOptions) int {
 	config := flags.String("config", "", "")
 	dir := flags.String("dir", "", "")
 	addr := flags.String("addr", "127.0.0.1:8080", "")
-	var cacheSafe, writable, dotfiles boolFlag
-	flags.Var(&cacheSafe, "cache-safe", "")
+	var cacheSafe, cacheSafeOld, writable, dotfiles boolFlag
+	flags.Var(&cacheSafe, "cache-safe-vary", "")
+	flags.Var(&cacheSafeOld, "cache-safe", "") // the former name, still accepted
 	flags.Var(&writable, "writable", "")
 	flags.Var(&dotfiles, "dotfiles", "")
 	var anyHost boolFlag
@@ -88,11 +89,21 @@ func serve(e *env, args []string, opts serveOptions) int {
 	if err != nil {
 		return flagError(e, "serve", err)
 	}
+	// The configuration is a positional argument, as in every command;
+	// --config, its former flag, is still accepted.
 	switch {
-	case len(pos) > 0:
-		return usageError(e, "serve", fmt.Sprintf("unexpected argument %q", pos[0]), "name the files with flags, such as 's3cors serve --config cors.json --dir ./public'")
+	case len(pos) > 1 || len(pos) == 1 && *config != "":
+		if *config != "" {
+			pos = append(pos, *config)
+		}
+		return usageError(e, "serve", fmt.Sprintf("one configuration file expected, got %d (%s)", len(pos), strings.Join(pos, " ")), "serve one configuration at a time, such as 's3cors serve cors.json --dir ./public'")
+	case len(pos) == 1:
+		*config = pos[0]
 	case *config == "":
-		return usageError(e, "serve", "--config is required", "pass the CORS configuration, such as --config cors.json")
+		return usageError(e, "serve", "no configuration file given", "pass the CORS configuration first, such as 's3cors serve cors.json --dir ./public'")
+	}
+	cacheSafe = cacheSafe || cacheSafeOld
+	switch {
 	case *dir == "":
 		return usageError(e, "serve", "--dir is required", "pass the folder to serve, such as --dir ./public")
 	}

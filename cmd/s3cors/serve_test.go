@@ -19,7 +19,7 @@ import (
 func TestServe(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "serve", "--config", "explain.json", "--dir", "site", "--addr", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, binary, "serve", "explain.json", "--dir", "site", "--addr", "127.0.0.1:0")
 	cmd.Dir = "testdata"
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -145,9 +145,9 @@ func TestServe(t *testing.T) {
 }
 
 func TestServeRefusedConfig(t *testing.T) {
-	s3cors(t, "", "serve", "--config", "s3-invalid-method.json", "--dir", "site", "--addr", "127.0.0.1:0").
+	s3cors(t, "", "serve", "s3-invalid-method.json", "--dir", "site", "--addr", "127.0.0.1:0").
 		expect(t, 1, nil, []string{"serve: S3 would refuse the configuration in s3-invalid-method.json"})
-	s3cors(t, "", "serve", "--config", "explain.json", "--dir", "site", "--addr", "256.0.0.1:99999").
+	s3cors(t, "", "serve", "explain.json", "--dir", "site", "--addr", "256.0.0.1:99999").
 		expect(t, 2, nil, []string{"serve: cannot listen on 256.0.0.1:99999", "--addr"})
 }
 
@@ -181,7 +181,7 @@ func TestServeTimeouts(t *testing.T) {
 	addrc := make(chan net.Addr, 1)
 	exit := make(chan int, 1)
 	go func() {
-		exit <- serve(e, []string{"--config", "explain.json", "--dir", "site", "--addr", "127.0.0.1:0"}, serveOptions{
+		exit <- serve(e, []string{"explain.json", "--dir", "site", "--addr", "127.0.0.1:0"}, serveOptions{
 			timeouts:  serveTimeouts{readHeader: 300 * time.Millisecond, read: 300 * time.Millisecond, write: 5 * time.Second, idle: 300 * time.Millisecond},
 			stop:      func() (context.Context, context.CancelFunc) { return ctx, stop },
 			listening: func(a net.Addr) { addrc <- a },

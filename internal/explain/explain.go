@@ -22,7 +22,7 @@ type Explanation struct {
 	Status      *int        `json:"status"`       // preflight only
 	Headers     [][2]string `json:"headers"`      // in S3's order
 	Error       *Error      `json:"error"`        // a refused preflight
-	MatchedRule *int        `json:"matched_rule"` // the rule S3 applies
+	MatchedRule *int        `json:"matchedRule"` // the rule S3 applies
 	Rules       []Rule      `json:"rules"`        // every rule, in order
 	Body        string      `json:"-"`            // a refused preflight's XML body
 
@@ -35,7 +35,7 @@ type Error struct {
 	Code         string `json:"code"`
 	Message      string `json:"message"`
 	Method       string `json:"method"`
-	ResourceType string `json:"resource_type"`
+	ResourceType string `json:"resourceType"`
 }
 
 // Rule is how one rule fares.

@@ -43,8 +43,8 @@ type Call struct {
 	Entry          int            `json:"entry"` // zero-based index in log.entries
 	Method         string         `json:"method"`
 	Status         int            `json:"status"` // 0: no response recorded
-	RequestMethod  string         `json:"request_method,omitempty"`
-	RequestHeaders []string       `json:"request_headers,omitempty"`
+	RequestMethod  string         `json:"requestMethod,omitempty"`
+	RequestHeaders []string       `json:"requestHeaders,omitempty"`
 	Rules          []explain.Rule `json:"rules,omitempty"` // with a configuration
 }
 
@@ -81,7 +81,7 @@ func judgeExchange(x exchange, p *cors.Policy, c *rule.Configuration) Verdict {
 	if v.Origin == "" && x.preflight == nil {
 		v.Outcome = NoOrigin
 		add(Finding{Kind: KindNoOrigin, Severity: Note, Message: "the request has no Origin, so it is not a CORS request, yet the response carries Access-Control-* headers",
-			Fix: "nothing to fix here; if the same URL is later fetched cross-origin, a cache may reuse this response: see serve's --cache-safe or WithCacheSafeVary"})
+			Fix: "nothing to fix here; if the same URL is later fetched cross-origin, a cache may reuse this response: see serve's --cache-safe-vary (cors.WithCacheSafeVary)"})
 		return v
 	}
 	if lookAlikes(x, add) {

@@ -87,7 +87,7 @@ func checkOrigin(e *Entry, what string, add func(Finding)) bool {
 		return false
 	case allow != "*" && allow != origin:
 		add(Finding{Kind: KindOriginMismatch, Severity: Error, Message: fmt.Sprintf("the %s's answer allows origin %s, not the page's origin %s", what, allow, origin),
-			Fix: "a cache or proxy may have served an answer made for another origin (S3 echoes the request's Origin); see serve's --cache-safe and WithCacheSafeVary, or check the CDN's cache key"})
+			Fix: "a cache or proxy may have served an answer made for another origin (S3 echoes the request's Origin); see serve's --cache-safe-vary (cors.WithCacheSafeVary), or check the CDN's cache key"})
 		return false
 	}
 	return true

@@ -63,9 +63,9 @@ type Cleanup struct {
 	Left string `json:"left,omitempty"`
 	// Saved is the configuration to restore by hand when the restore
 	// failed, as GetBucketCors returned it.
-	Saved string `json:"saved_configuration,omitempty"`
+	Saved string `json:"savedConfiguration,omitempty"`
 	// SavedFile is where Saved was written, when it could be.
-	SavedFile string `json:"saved_file,omitempty"`
+	SavedFile string `json:"savedFile,omitempty"`
 }
 
 // prober runs probe against one endpoint.

@@ -145,9 +145,9 @@ func splitSpec(id string) (letters, digits string) {
 // SettleStats is how long the configuration changes took to take effect.
 type SettleStats struct {
 	Changes  int     `json:"changes"`
-	MinMS    float64 `json:"min_ms"`
-	MedianMS float64 `json:"median_ms"`
-	MaxMS    float64 `json:"max_ms"`
+	MinMS    float64 `json:"minMs"`
+	MedianMS float64 `json:"medianMs"`
+	MaxMS    float64 `json:"maxMs"`
 }
 
 func Settle(results []conformance.Result) SettleStats {
