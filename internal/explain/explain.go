@@ -18,13 +18,13 @@ import (
 // Explanation is S3's answer to one request and the account of every rule.
 // Its JSON encoding is explain's --format json output.
 type Explanation struct {
-	Kind        string      `json:"kind"`         // "preflight" or "actual"
-	Status      *int        `json:"status"`       // preflight only
-	Headers     [][2]string `json:"headers"`      // in S3's order
-	Error       *Error      `json:"error"`        // a refused preflight
+	Kind        string      `json:"kind"`        // "preflight" or "actual"
+	Status      *int        `json:"status"`      // preflight only
+	Headers     [][2]string `json:"headers"`     // in S3's order
+	Error       *Error      `json:"error"`       // a refused preflight
 	MatchedRule *int        `json:"matchedRule"` // the rule S3 applies
-	Rules       []Rule      `json:"rules"`        // every rule, in order
-	Body        string      `json:"-"`            // a refused preflight's XML body
+	Rules       []Rule      `json:"rules"`       // every rule, in order
+	Body        string      `json:"-"`           // a refused preflight's XML body
 
 	// Request is the request explained.
 	Request *cors.Request `json:"-"`
