@@ -44,7 +44,8 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 // returns the exit code.
 func flagError(e *env, cmd string, err error) int {
 	if errors.Is(err, flag.ErrHelp) {
-		fmt.Fprint(e.stdout, commandHelp[cmd])
+		text, _ := helpText(cmd)
+		fmt.Fprint(e.stdout, text)
 		return exitOK
 	}
 	msg := err.Error()

@@ -12,7 +12,7 @@
 //	s3cors explain [FILE] --har FILE|- [--format text|json]
 //	s3cors convert FILE --to xml|json|console
 //	s3cors serve FILE --dir DIR [--addr ADDR] [--cache-safe-vary]
-//	             [--writable] [--max-upload SIZE] [--dotfiles]
+//	             [--writable] [--max-upload SIZE] [--dotfiles] [--any-host]
 //	s3cors probe --endpoint URL [--region REGION] [--bucket NAME]
 //	             [--path-style|--virtual-host] [--settle DURATION]
 //	             [--timeout DURATION] [--format text|json|markdown] [--dry-run]
@@ -30,6 +30,7 @@
 //
 //	0  success (lint: nothing at or above --fail-on)
 //	1  lint: findings or S3 errors at or above --fail-on;
+//	   explain --har: an exchange was refused or failed;
 //	   explain, convert, serve: S3 would refuse the configuration;
 //	   probe: the endpoint answered a vector differently from S3, or the run
 //	   could not start or finish
@@ -126,7 +127,8 @@ func run(e *env, args []string) int {
 func runVersion(e *env, args []string) int {
 	if len(args) > 0 {
 		if isHelpFlag(args[0]) {
-			fmt.Fprint(e.stdout, versionUsage)
+			text, _ := helpText("version")
+			fmt.Fprint(e.stdout, text)
 			return exitOK
 		}
 		fmt.Fprintf(e.stderr, "version: unexpected argument %q: run 's3cors version' without arguments\n", args[0])

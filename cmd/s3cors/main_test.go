@@ -197,3 +197,33 @@ func TestUnreadableInput(t *testing.T) {
 	s3cors(t, "", "explain", "explain.json", "--request", "no-such-request.txt").expect(t, 2, nil, []string{"explain: cannot read the request no-such-request.txt"})
 	s3cors(t, "", "serve", "no-such-file.json", "--dir", "site").expect(t, 2, nil, []string{"serve: cannot read no-such-file.json"})
 }
+
+// TestHelpPages checks the shape of every help page: short, an example
+// before the flags, and the defaults of the flags that have one.
+func TestHelpPages(t *testing.T) {
+	t.Parallel()
+	defaults := map[string][]string{
+		"lint":    {"(default text)", "(default error)"},
+		"explain": {"(default object)", "(default text)", "(default OPTIONS with"},
+		"serve":   {"(default 127.0.0.1:8080;", "(default 100MiB)", "(default off)"},
+		"probe":   {"60s;", "(default 30s)", "(default text)", "then\n                       us-east-1)"},
+	}
+	for _, cmd := range []string{"", "lint", "explain", "convert", "serve", "probe", "help", "version"} {
+		page := s3cors(t, "", "help", cmd).stdout
+		if cmd == "" {
+			page = s3cors(t, "", "help").stdout
+		}
+		if n := strings.Count(page, "\n"); n > 70 {
+			t.Errorf("help %s: %d lines, want at most 70", cmd, n)
+		}
+		ex, flags := strings.Index(page, "Example"), strings.Index(page, "Flags:")
+		if ex < 0 || flags >= 0 && flags < ex || strings.Count(page[:ex], "\n\n") > 2 {
+			t.Errorf("help %s: the examples do not come first", cmd)
+		}
+		for _, d := range defaults[cmd] {
+			if !strings.Contains(page, d) {
+				t.Errorf("help %s lacks %q", cmd, d)
+			}
+		}
+	}
+}
