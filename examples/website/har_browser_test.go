@@ -188,10 +188,11 @@ func TestBrowserHAR(t *testing.T) {
 	}
 	t.Logf("wrote %s and %s", harPath, cfgPath)
 
-	// explain --har reads Chromium's events as this test wrote them.
+	// explain --har reads Chromium's events as this test wrote them; it
+	// exits 1 since the upload was refused.
 	out, err := exec.Command(bin, "explain", cfgPath, "--har", harPath, "--format", "json").Output()
-	if err != nil {
-		t.Fatalf("s3cors explain --har: %v\n%s", err, out)
+	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+		t.Fatalf("s3cors explain --har: %v, want exit status 1\n%s", err, out)
 	}
 	var rep struct {
 		Exchanges []struct {

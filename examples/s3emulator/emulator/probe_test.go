@@ -44,9 +44,9 @@ func TestProbeEmulator(t *testing.T) {
 	var rep struct {
 		Passed, Failed, Skipped int
 		Bucket                  string
-		ScratchBucket           bool `json:"scratch_bucket"`
+		ScratchBucket           bool `json:"scratchBucket"`
 		Cleanup                 struct{ Done bool }
-		ExitCode                int `json:"exit_code"`
+		ExitCode                int `json:"exitCode"`
 		Results                 []struct {
 			Name, Outcome string
 			Diffs         []string
