@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -260,29 +259,4 @@ func (b *bucketFiles) delete(w http.ResponseWriter, r *http.Request) {
 	}
 	// S3 answers 204 whether or not the key existed.
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// localHostsOnly refuses requests whose Host is not this machine: a page on
-// any site could otherwise reach a development server through a DNS name
-// it points at 127.0.0.1 (DNS rebinding), and read, or with --writable
-// change, the served folder. Loopback addresses, "localhost", names ending
-// in ".localhost" and the address the server listens on are accepted.
-func localHostsOnly(next http.Handler, listen net.Addr) http.Handler {
-	listenHost, _, _ := net.SplitHostPort(listen.String())
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-		ip := net.ParseIP(host)
-		local := strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") ||
-			(ip != nil && (ip.IsLoopback() || ip.String() == listenHost))
-		if !local {
-			s3error.Write(w, r, http.StatusForbidden, "AccessDenied",
-				"s3cors serve answers requests for this machine only (Host "+r.Host+"); to serve other host names, pass --any-host")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }

@@ -270,49 +270,6 @@ func TestServeMaxUploadFlag(t *testing.T) {
 		expect(t, 2, nil, []string{`"lots" is not a size`, "100MiB"})
 }
 
-// TestServeLocalHostsOnly checks that serve answers requests for this
-// machine only, against DNS rebinding.
-func TestServeLocalHostsOnly(t *testing.T) {
-	t.Parallel()
-	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	h := localHostsOnly(inner, &net.TCPAddr{IP: net.IPv4(192, 0, 2, 10), Port: 8080})
-	for host, want := range map[string]int{
-		"127.0.0.1:8080":             http.StatusNoContent,
-		"localhost:8080":             http.StatusNoContent,
-		"app.localhost":              http.StatusNoContent,
-		"[::1]:8080":                 http.StatusNoContent,
-		"192.0.2.10:8080":            http.StatusNoContent, // the address it listens on
-		"rebind.attacker.example":    http.StatusForbidden,
-		"10.0.0.7:8080":              http.StatusForbidden,
-		"localhost.attacker.example": http.StatusForbidden,
-	} {
-		req, err := http.NewRequest("GET", "http://x/missing.txt", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Host = host
-		rec := &hostCheckRecorder{header: http.Header{}}
-		h.ServeHTTP(rec, req)
-		if rec.status != want {
-			t.Errorf("Host %s: %d, want %d", host, rec.status, want)
-		}
-	}
-}
-
-// hostCheckRecorder records a status.
-type hostCheckRecorder struct {
-	header http.Header
-	status int
-}
-
-func (r *hostCheckRecorder) Header() http.Header         { return r.header }
-func (r *hostCheckRecorder) Write(b []byte) (int, error) { return len(b), nil }
-func (r *hostCheckRecorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
-	}
-}
-
 // TestServeUploadsOutOfReach checks where serve --writable keeps an upload
 // in progress: in a folder that no request reaches, --dotfiles or not, so
 // that nobody reads it or replaces it before its rename; the folder is

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/dnsrebinding"
 	"github.com/s3cors/s3cors/internal/explain"
 	"github.com/s3cors/s3cors/internal/hook"
 	"github.com/s3cors/s3cors/rule"
@@ -146,7 +147,7 @@ func serve(e *env, args []string, opts serveOptions) int {
 		return usageError(e, "serve", fmt.Sprintf("cannot listen on %s: %v", *addr, unwrapOpError(err)), "pick another address with --addr, such as --addr 127.0.0.1:0 for any free port")
 	}
 	if !anyHost {
-		handler = localHostsOnly(handler, ln.Addr())
+		handler = dnsrebinding.LocalOnly(handler, ln.Addr())
 	}
 	srv := &http.Server{
 		Handler:           handler,
