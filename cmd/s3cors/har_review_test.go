@@ -6,7 +6,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -28,8 +27,9 @@ func TestExplainHARFixedConfiguration(t *testing.T) {
 }
 
 // TestExplainHARManyEntries checks that a file of many tiny entries is
-// refused after a bounded number of them, and that pairing many
-// preflights is not quadratic.
+// refused after a bounded number of them, and that a file of as many
+// preflights as are read is explained (BenchmarkPairMany in internal/har
+// measures that pairing them is not quadratic).
 func TestExplainHARManyEntries(t *testing.T) {
 	t.Parallel()
 	tiny := `{"log":{"entries":[` + strings.Repeat(`{},`, har.MaxEntries+10) + `{}]}}`
@@ -38,12 +38,8 @@ func TestExplainHARManyEntries(t *testing.T) {
 
 	entry := `{"startedDateTime":"2026-01-01T00:00:00Z","request":{"method":"OPTIONS","url":"http://127.0.0.1:9000/b/k","headers":[{"name":"Origin","value":"http://127.0.0.1:8000"},{"name":"Access-Control-Request-Method","value":"PUT"}]},"response":{"status":200,"headers":[{"name":"Access-Control-Allow-Origin","value":"http://127.0.0.1:8000"},{"name":"Access-Control-Allow-Methods","value":"PUT"}],"content":{}}}`
 	many := `{"log":{"entries":[` + strings.Repeat(entry+",", har.MaxEntries-1) + entry + `]}}`
-	start := time.Now()
 	r = s3cors(t, many, "explain", "--har", "-", "--format", "json")
 	r.expect(t, 0, nil, nil)
-	if d := time.Since(start); d > 20*time.Second {
-		t.Errorf("20000 preflights took %v", d)
-	}
 }
 
 // TestExplainHARPresignedClocks checks that a presigned URL whose

@@ -2,6 +2,7 @@ package har
 
 import (
 	"encoding/json"
+	"strconv"
 	"testing"
 
 	"github.com/s3cors/s3cors/cors"
@@ -108,5 +109,27 @@ func TestListHas(t *testing.T) {
 		if got := listHas(tt.list, tt.name); got != tt.want {
 			t.Errorf("listHas(%q, %q) = %v, want %v", tt.list, tt.name, got, tt.want)
 		}
+	}
+}
+
+// BenchmarkPairMany explains n recorded preflights without their requests,
+// for n and 4n: the ratio of the two shows that pairing is linear, not
+// quadratic.
+func BenchmarkPairMany(b *testing.B) {
+	for _, n := range []int{5000, 20000} {
+		entries := make([]Entry, n)
+		for i := range entries {
+			entries[i] = Entry{
+				Request: Request{Method: "OPTIONS", URL: "http://127.0.0.1:9000/b/k", Headers: []Header{
+					{"Origin", "http://127.0.0.1:8000"}, {"Access-Control-Request-Method", "PUT"}}},
+				Response: Response{Status: 200, Headers: []Header{
+					{"Access-Control-Allow-Origin", "http://127.0.0.1:8000"}, {"Access-Control-Allow-Methods", "PUT"}}},
+			}
+		}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				Explain("many.har", entries, nil, nil)
+			}
+		})
 	}
 }
