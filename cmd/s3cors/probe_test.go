@@ -21,6 +21,7 @@ import (
 
 	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/internal/fakes3"
+	"github.com/s3cors/s3cors/internal/probe"
 	"github.com/s3cors/s3cors/internal/s3client"
 	"github.com/s3cors/s3cors/internal/s3error"
 	"github.com/s3cors/s3cors/internal/sigv4"
@@ -106,7 +107,7 @@ func noSecret(t *testing.T, r result) {
 
 // failedResults lists the failed vectors of a JSON report.
 func failedResults(r result) string {
-	var doc probeJSON
+	var doc probe.Document
 	if json.Unmarshal([]byte(r.stdout), &doc) != nil {
 		return r.stdout
 	}
@@ -119,9 +120,9 @@ func failedResults(r result) string {
 	return b.String()
 }
 
-func decodeProbeJSON(t *testing.T, r result) probeJSON {
+func decodeProbeJSON(t *testing.T, r result) probe.Document {
 	t.Helper()
-	var doc probeJSON
+	var doc probe.Document
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc), "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
 	return doc
 }

@@ -12,36 +12,6 @@ import (
 	"github.com/s3cors/s3cors/internal/s3client"
 )
 
-// probeJSON is the document of --format json.
-type probeJSON struct {
-	Endpoint      string                   `json:"endpoint"`
-	Region        string                   `json:"region"`
-	Addressing    string                   `json:"addressing"`
-	Bucket        string                   `json:"bucket"`
-	ScratchBucket bool                     `json:"scratchBucket"`
-	Complete      bool                     `json:"complete"`
-	Error         string                   `json:"error,omitempty"`
-	Passed        int                      `json:"passed"`
-	Failed        int                      `json:"failed"`
-	Skipped       int                      `json:"skipped"`
-	Results       []probeResultJSON        `json:"results"`
-	Behaviours    []probe.Behaviour        `json:"behaviours"`
-	Settle        probe.SettleStats        `json:"settle"`
-	Cleanup       probe.Cleanup            `json:"cleanup"`
-	ExitCode      int                      `json:"exitCode"`
-	Requests      []s3client.LoggedRequest `json:"requests,omitempty"`
-	DryRun        bool                     `json:"dryRun,omitempty"`
-}
-
-type probeResultJSON struct {
-	File      string   `json:"file"`
-	Name      string   `json:"name"`
-	Spec      []string `json:"spec"`
-	Outcome   string   `json:"outcome"`
-	Diffs     []string `json:"diffs,omitempty"`
-	SettledMS float64  `json:"settledMs"`
-}
-
 // probeExitCode is the exit code of a run.
 func probeExitCode(out probe.Outcome) int {
 	switch {
@@ -64,43 +34,8 @@ func addressing(cfg probeConfig) string {
 	return "path-style"
 }
 
-// runErrorText is the sentence that says why a run did not start or finish,
-// or "".
-func runErrorText(out probe.Outcome) string {
-	if out.StartError != "" {
-		return out.StartError
-	}
-	return out.RunError
-}
-
-func buildProbeJSON(cfg probeConfig, out probe.Outcome) probeJSON {
-	doc := probeJSON{
-		Endpoint:      cfg.endpoint.String(),
-		Region:        cfg.region,
-		Addressing:    addressing(cfg),
-		Bucket:        out.Bucket,
-		ScratchBucket: out.Scratch,
-		Complete:      out.Started && !out.Interrupted,
-		Error:         runErrorText(out),
-		Results:       []probeResultJSON{},
-		Behaviours:    []probe.Behaviour{},
-		Cleanup:       out.Cleanup,
-		ExitCode:      probeExitCode(out),
-	}
-	if out.Report != nil {
-		doc.Passed, doc.Failed, doc.Skipped = out.Report.Passed, out.Report.Failed, out.Report.Skipped
-		for _, r := range out.Report.Results {
-			doc.Results = append(doc.Results, probeResultJSON{
-				File: r.File, Name: r.Name, Spec: r.Spec, Outcome: string(r.Outcome),
-				Diffs: r.Diffs, SettledMS: probe.MS(r.Settled),
-			})
-		}
-		if rows := probe.Summarize(out.Report.Results); rows != nil {
-			doc.Behaviours = rows
-		}
-		doc.Settle = probe.Settle(out.Report.Results)
-	}
-	return doc
+func buildProbeJSON(cfg probeConfig, out probe.Outcome) probe.Document {
+	return out.Document(cfg.endpoint.String(), cfg.region, addressing(cfg), probeExitCode(out))
 }
 
 // printProbeReport writes the report of a run in the chosen format, and
@@ -117,7 +52,7 @@ func printProbeReport(e *env, cfg probeConfig, out probe.Outcome) int {
 	default:
 		writeProbeText(e.stdout, cfg, out)
 	}
-	if msg := runErrorText(out); msg != "" {
+	if msg := out.ErrorText(); msg != "" {
 		fmt.Fprintf(e.stderr, "probe: %s\n", msg)
 	}
 	writeCleanupProblem(e.stderr, out.Cleanup)
@@ -207,7 +142,7 @@ func fmtMS(v float64) string {
 func writeProbeMarkdown(w io.Writer, cfg probeConfig, out probe.Outcome) {
 	fmt.Fprintf(w, "| Behaviour | Rules | %s |\n|---|---|---|\n", mdEscape(cfg.endpoint.Host))
 	if out.Report == nil {
-		fmt.Fprintf(w, "| (not run) | | %s |\n", mdEscape(runErrorText(out)))
+		fmt.Fprintf(w, "| (not run) | | %s |\n", mdEscape(out.ErrorText()))
 		return
 	}
 	for _, r := range probe.Summarize(out.Report.Results) {
