@@ -33,6 +33,8 @@ type Server struct {
 	store   *bucket.Store
 }
 
+// New returns a server without buckets; baseHost (a port is ignored) is
+// the host of its virtual-hosted-style URLs, or "" for path-style only.
 func New(baseHost string) *Server {
 	f := &Server{
 		baseHost: hostName(baseHost),
@@ -232,6 +234,7 @@ func (f *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 // a handler, in-process: nothing goes to the network.
 type Transport struct{ Handler http.Handler }
 
+// RoundTrip answers r with the handler.
 func (t Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	req := r.Clone(r.Context())
 	req.Body = r.Body

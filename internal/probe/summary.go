@@ -150,6 +150,8 @@ type SettleStats struct {
 	MaxMS    float64 `json:"maxMs"`
 }
 
+// Settle returns how long the configuration changes of the results took
+// to take effect.
 func Settle(results []conformance.Result) SettleStats {
 	var ds []time.Duration
 	for _, r := range results {

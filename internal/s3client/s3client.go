@@ -59,6 +59,7 @@ func (r Response) Code() string {
 	return doc.Code
 }
 
+// String returns the status and the S3 error code, or the status text.
 func (r Response) String() string {
 	if c := r.Code(); c != "" {
 		return fmt.Sprintf("%d %s", r.Status, c)
@@ -135,6 +136,7 @@ func (c *Client) ReadCORS(ctx context.Context, name string) (saved []byte, none 
 // exist.
 type ErrNoSuchBucket struct{}
 
+// Error returns the error's message.
 func (ErrNoSuchBucket) Error() string { return "the bucket does not exist" }
 
 // ListKeys lists every object key of a bucket, with ListObjectsV2.
@@ -195,6 +197,8 @@ type SigningTransport struct {
 	Now     func() time.Time
 }
 
+// RoundTrip moves the bucket into the host when Virtual is set, signs
+// the request unless it is a preflight, and sends it through Base.
 func (t *SigningTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
@@ -259,6 +263,8 @@ type LoggedRequest struct {
 	Headers []string `json:"headers"`
 }
 
+// Wrap returns a transport that records each request, then sends it
+// through next.
 func (l *RequestLog) Wrap(next http.RoundTripper) http.RoundTripper {
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		var names []string
@@ -280,6 +286,7 @@ func (l *RequestLog) Wrap(next http.RoundTripper) http.RoundTripper {
 	})
 }
 
+// Entries returns the requests recorded, in order.
 func (l *RequestLog) Entries() []LoggedRequest { return l.list }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
