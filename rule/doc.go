@@ -19,7 +19,9 @@
 // AllowedHeader, AllowedMethod, AllowedOrigin, ExposeHeader, ID,
 // MaxAgeSeconds. Values are kept verbatim: S3 neither trims nor changes the
 // case of what it stores, and neither does this package. An empty JSON list
-// is the same as an absent one, because XML cannot tell them apart.
+// means to S3 the same as an absent one, because XML cannot tell them apart;
+// the JSON forms keep it all the same, so that converting between them loses
+// nothing.
 //
 // # Validation
 //

@@ -80,13 +80,18 @@ func decodeJSONRule(index int, raw json.RawMessage, faults *[]*Error) (Rule, err
 		if err := json.Unmarshal(v, &values); err != nil {
 			return r, jsonFault(index, l.key, err)
 		}
+		if values == nil {
+			continue // null: absent (D17)
+		}
+		// An empty list is kept as an empty, non-nil slice, so that the JSON
+		// forms write it back; to S3 it means the same as an absent one (C3).
+		*l.dst = make([]string, 0, len(values))
 		for _, s := range values {
 			if s == nil {
 				return r, malformed(index, l.key, "", strconv.Quote(l.key)+" in rule "+strconv.Itoa(index)+" holds null; remove it or write a string")
 			}
 			*l.dst = append(*l.dst, *s)
 		}
-		// An empty list leaves *l.dst nil: it is an absent element (C3).
 	}
 	if v, ok := fields["ID"]; ok && string(v) != "null" {
 		var id string
@@ -213,22 +218,38 @@ func topHint(key string) string {
 	return ""
 }
 
-// jsonRule fixes the key order of a rule object in JSON output.
+// jsonRule fixes the key order of a rule object in JSON output. A nil list
+// is omitted; an empty one is written as [].
 type jsonRule struct {
-	ID             *string  `json:"ID,omitempty"`
-	AllowedHeaders []string `json:"AllowedHeaders,omitempty"`
-	AllowedMethods []string `json:"AllowedMethods,omitempty"`
-	AllowedOrigins []string `json:"AllowedOrigins,omitempty"`
-	ExposeHeaders  []string `json:"ExposeHeaders,omitempty"`
-	MaxAgeSeconds  *int     `json:"MaxAgeSeconds,omitempty"`
+	ID             *string   `json:"ID,omitempty"`
+	AllowedHeaders *[]string `json:"AllowedHeaders,omitempty"`
+	AllowedMethods *[]string `json:"AllowedMethods,omitempty"`
+	AllowedOrigins *[]string `json:"AllowedOrigins,omitempty"`
+	ExposeHeaders  *[]string `json:"ExposeHeaders,omitempty"`
+	MaxAgeSeconds  *int      `json:"MaxAgeSeconds,omitempty"`
+}
+
+// present returns a pointer to l, or nil for a nil l (an absent list).
+func present(l []string) *[]string {
+	if l == nil {
+		return nil
+	}
+	return &l
 }
 
 // encodeJSON writes c as AWS CLI or console JSON, indented by four spaces,
-// with absent members omitted.
+// with absent members omitted and empty lists kept, ending in a newline.
 func (c *Configuration) encodeJSON(f Form) []byte {
 	rules := make([]jsonRule, len(c.Rules))
 	for i, r := range c.Rules {
-		rules[i] = jsonRule(r)
+		rules[i] = jsonRule{
+			ID:             r.ID,
+			AllowedHeaders: present(r.AllowedHeaders),
+			AllowedMethods: present(r.AllowedMethods),
+			AllowedOrigins: present(r.AllowedOrigins),
+			ExposeHeaders:  present(r.ExposeHeaders),
+			MaxAgeSeconds:  r.MaxAgeSeconds,
+		}
 	}
 	var v any = rules
 	if f == FormJSON {

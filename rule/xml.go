@@ -338,9 +338,12 @@ func hint(name string, form Form) string {
 // returns: the XML declaration and a newline, then a one-line
 // CORSConfiguration in the S3 namespace whose rules list AllowedHeader,
 // AllowedMethod, AllowedOrigin, ExposeHeader, ID and MaxAgeSeconds in that
-// order, each value as stored (G1, D6). The JSON forms are indented like
-// the AWS CLI's output. Decoding what Encode writes gives back c for every
-// configuration that [Parse] accepts.
+// order, each value as stored (G1, D6), with no final newline, since it is
+// a response body. The JSON forms are indented like the AWS CLI's output and
+// end in a newline, as a text file does; they keep empty lists, which XML
+// cannot show. Decoding what Encode writes gives back c for every
+// configuration that [Configuration.Validate] accepts, except that the XML
+// form reads an empty list back as absent.
 //
 // Encode returns an error only for a Form other than [FormXML], [FormJSON]
 // and [FormConsole]. A nil c is written as a configuration without rules.
