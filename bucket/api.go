@@ -47,27 +47,11 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodPut:
-		writeReply(w, r, s.PutBucketCors(r.Context(), bucket, r.Header, r.Body))
+		s.PutBucketCors(r.Context(), bucket, r.Header, r.Body).ServeHTTP(w, r)
 	case http.MethodGet:
-		writeReply(w, r, s.GetBucketCors(bucket))
+		s.GetBucketCors(bucket).ServeHTTP(w, r)
 	case http.MethodDelete:
-		writeReply(w, r, s.DeleteBucketCors(r.Context(), bucket))
+		s.DeleteBucketCors(r.Context(), bucket).ServeHTTP(w, r)
 	}
 }
 
-// writeReply writes rep as S3 does: an error as in writeError, a success
-// with S3's ID headers, and Content-Length 0 on an empty 200.
-func writeReply(w http.ResponseWriter, r *http.Request, rep Reply) {
-	if rep.Error != nil {
-		writeError(w, r, rep.Status, *rep.Error)
-		return
-	}
-	setRequestIDs(w)
-	if rep.Body != nil {
-		w.Header().Set("Content-Type", "application/xml")
-	} else if rep.Status == http.StatusOK {
-		w.Header().Set("Content-Length", "0")
-	}
-	w.WriteHeader(rep.Status)
-	_, _ = w.Write(rep.Body)
-}

@@ -12,7 +12,7 @@ import (
 // Reply is the answer of one call of the bucket CORS API, independent of any
 // transport, for servers that do not use net/http (fasthttp, Fiber, gRPC
 // gateways): they write Status, then Body or Error in their own way.
-// [Store.ServeHTTP] writes it for net/http.
+// [Reply.ServeHTTP] writes it for net/http.
 type Reply struct {
 	// Status is the HTTP status: 200 or 204 on success, or the status of
 	// S3's error.
@@ -26,6 +26,30 @@ type Reply struct {
 	// x-amz-request-id and x-amz-id-2 (E1) before writing the document with
 	// [rule.ErrorDocument.AppendXML].
 	Error *rule.ErrorDocument
+}
+
+// ServeHTTP writes the reply as S3 writes its answers, for net/http
+// servers: a success with the x-amz-request-id and x-amz-id-2 headers (set
+// when the server has not set them), and Content-Type application/xml for a
+// body or Content-Length 0 for an empty 200; an error as S3's XML document,
+// sent chunked, whose RequestId and HostId repeat those headers (E1, E2),
+// without a body for a HEAD request. A server can thus send any S3 error
+// the way the bucket CORS API does:
+//
+//	bucket.Reply{Status: http.StatusForbidden, Error: &rule.ErrorDocument{Code: "AccessDenied", Message: "Access Denied"}}.ServeHTTP(w, r)
+func (rep Reply) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if rep.Error != nil {
+		writeError(w, r, rep.Status, *rep.Error)
+		return
+	}
+	setRequestIDs(w)
+	if rep.Body != nil {
+		w.Header().Set("Content-Type", "application/xml")
+	} else if rep.Status == http.StatusOK {
+		w.Header().Set("Content-Length", "0")
+	}
+	w.WriteHeader(rep.Status)
+	_, _ = w.Write(rep.Body)
 }
 
 // failed returns the Reply of an error.
