@@ -54,4 +54,3 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.DeleteBucketCors(r.Context(), bucket).ServeHTTP(w, r)
 	}
 }
-

@@ -12,7 +12,7 @@ import (
 
 // allFaults is what a linter lists: the faults Decode found while reading,
 // then the Configuration's Problems (D24).
-func allFaults(t *testing.T, doc string) (first error, faults []*rule.Error) {
+func allFaults(t *testing.T, doc string) (faults []*rule.Error, first error) {
 	t.Helper()
 	c, err := rule.Decode([]byte(doc))
 	if err != nil {
@@ -29,7 +29,7 @@ func allFaults(t *testing.T, doc string) (first error, faults []*rule.Error) {
 		faults = append(faults, c.Problems()...)
 	}
 	_, first = rule.Parse([]byte(doc))
-	return first, faults
+	return faults, first
 }
 
 // TestDecodeListsEveryFault checks that a fault found while reading (V7, V8,
@@ -79,7 +79,7 @@ func TestDecodeListsEveryFault(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			first, faults := allFaults(t, tc.doc)
+			faults, first := allFaults(t, tc.doc)
 			var got []fault
 			for _, e := range faults {
 				got = append(got, fault{e.Code, e.Rule, e.Element, e.Value})
