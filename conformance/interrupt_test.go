@@ -175,4 +175,3 @@ func TestCheckSetUpDifference(t *testing.T) {
 	assert.Positive(t, rep.Failed, "the DeleteBucketCors vectors judge the 200")
 	assert.Greater(t, rep.Passed, recorded/2)
 }
-
