@@ -35,7 +35,7 @@
 //     has an unknown element, no rule, more than 100 rules, a rule without
 //     AllowedOrigin or AllowedMethod, two ID or MaxAgeSeconds elements in
 //     one rule, an ID over 255 characters, or a MaxAgeSeconds that is not
-//     an integer.
+//     a 32-bit integer.
 //   - InvalidRequest, with a message naming the value: an AllowedMethod other
 //     than GET, PUT, HEAD, POST or DELETE (case-sensitive), an AllowedOrigin
 //     or AllowedHeader with more than one "*", an ExposeHeader with a "*",
@@ -45,7 +45,8 @@
 // that are not URLs ("localhost", "null") and negative MaxAgeSeconds; so does
 // this package. Errors are [*Error] values carrying S3's code, message and
 // status, plus the rule, element and value at fault and an explanation for
-// people. [Configuration.Problems] lists every fault rather than the first.
+// people. [Decode] and [Configuration.Problems] list every fault rather
+// than the first.
 //
 // # Error documents
 //

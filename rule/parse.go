@@ -27,9 +27,10 @@ import (
 func Parse(doc []byte) (*Configuration, error) {
 	c, err := Decode(doc)
 	if err != nil {
-		var first *Error
-		errors.As(err, &first)
-		return nil, first
+		if first := (*Error)(nil); errors.As(err, &first) {
+			return nil, first // the first of several faults, as S3 answers
+		}
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
