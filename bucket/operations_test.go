@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/s3cors/s3cors/bucket"
+	"github.com/s3cors/s3cors/rule"
 )
 
 // failingReader fails as a connection that breaks mid-body does.
@@ -56,4 +57,21 @@ func TestOperations(t *testing.T) {
 		assert.Equal(t, "NoSuchBucket", rep.Error.Code)
 		assert.Equal(t, "nope", rep.Error.BucketName)
 	}
+}
+
+// TestPutRefusesMaxAgeOutOfRange checks that the Store keeps no
+// configuration that PutBucketCors would refuse: a MaxAgeSeconds beyond
+// S3's 32-bit range is MalformedXML (V7, D16).
+func TestPutRefusesMaxAgeOutOfRange(t *testing.T) {
+	t.Parallel()
+	store := bucket.NewStore(newBuckets("photos").exists)
+	age := 1 << 40
+	err := store.Put("photos", &rule.Configuration{Rules: []rule.Rule{{
+		AllowedMethods: []string{"GET"}, AllowedOrigins: []string{"*"}, MaxAgeSeconds: &age,
+	}}})
+	var re *rule.Error
+	if assert.ErrorAs(t, err, &re) {
+		assert.Equal(t, rule.CodeMalformedXML, re.Code)
+	}
+	assert.Nil(t, store.Get("photos"))
 }
