@@ -272,20 +272,22 @@ func TestProbeFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ps := newProbeServer(t, "us-east-1", "", tc.front)
-			r := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--format", "json")...)
+			r := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--format", "json", "--settle", "0")...)
 			assert.Equal(t, 1, r.code, r.stderr)
 			doc := decodeProbeJSON(t, r)
-			assert.Positive(t, doc.Failed)
+			// A dropped connection leaves a vector not judged; a 500 is an
+			// answer, which fails it.
+			assert.Positive(t, doc.Failed+doc.NotJudged)
 			assert.True(t, doc.Cleanup.Done, "%+v", doc.Cleanup)
 			assert.Empty(t, ps.fake.BucketNames(), "the scratch bucket is left")
 
 			ps.fake.AddBucket("mine")
 			ps.putCORS(t, "mine", savedConfig)
 			_, before := ps.getCORS(t, "mine")
-			r = runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--bucket", "mine", "--format", "json")...)
+			r = runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--bucket", "mine", "--format", "json", "--settle", "0")...)
 			assert.Equal(t, 1, r.code, r.stderr)
 			doc = decodeProbeJSON(t, r)
-			assert.Positive(t, doc.Failed)
+			assert.Positive(t, doc.Failed+doc.NotJudged)
 			assert.True(t, doc.Cleanup.Done, "%+v", doc.Cleanup)
 			_, after := ps.getCORS(t, "mine")
 			assert.Equal(t, string(before), string(after))
@@ -442,7 +444,8 @@ func TestProbeInterrupted(t *testing.T) {
 	_, before := ps.getCORS(t, "mine")
 	stop := func() (context.Context, context.CancelFunc) { return ctx, func() {} }
 	r := runProbeTest(t, probeOptions{stop: stop}, append(creds(ps.srv.URL), "--bucket", "mine")...)
-	r.expect(t, 1, []string{"the run did not finish: interrupted", "cleanup: restored the CORS configuration of bucket mine byte for byte"}, nil)
+	r.expect(t, 1, []string{"the run was cancelled: ", "vectors judged; the others say nothing of the endpoint", "\n---- ", "not judged: the run was cancelled",
+		"cleanup: restored the CORS configuration of bucket mine byte for byte"}, nil)
 	_, after := ps.getCORS(t, "mine")
 	assert.Equal(t, string(before), string(after))
 
@@ -457,8 +460,43 @@ func TestProbeInterrupted(t *testing.T) {
 	})
 	stop2 := func() (context.Context, context.CancelFunc) { return ctx2, func() {} }
 	r = runProbeTest(t, probeOptions{stop: stop2}, creds(ps2.srv.URL)...)
-	r.expect(t, 1, []string{"the run did not finish: interrupted", "cleanup: deleted the scratch bucket"}, nil)
+	r.expect(t, 1, []string{"the run was cancelled: ", "cleanup: deleted the scratch bucket"}, nil)
 	assert.Empty(t, ps2.fake.BucketNames())
+}
+
+// TestProbeUnreachable checks that vectors an endpoint that died did not
+// answer are reported as not judged, not as failed, and that the counts
+// and the markdown table say so.
+func TestProbeUnreachable(t *testing.T) {
+	t.Parallel()
+	var count atomic.Int64
+	dead := func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if count.Add(1) > 60 {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	}
+	ps := newProbeServer(t, "us-east-1", "", dead)
+	r := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--format", "json", "--settle", "0")...)
+	doc := decodeProbeJSON(t, r)
+	assert.Equal(t, "unreachable", doc.State)
+	assert.False(t, doc.Complete)
+	assert.Positive(t, doc.NotJudged)
+	assert.Equal(t, 0, doc.Failed, failedResults(r))
+	assert.NotEqual(t, 0, r.code)
+	total := 0
+	for _, b := range doc.Behaviours {
+		total += b.NotJudged
+	}
+	assert.Positive(t, total)
+
+	count.Store(0)
+	md := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--format", "markdown", "--settle", "0")...)
+	md.expect(t, md.code, []string{"not judged)", "(endpoint stopped answering, "}, nil)
+	assert.NotContains(t, md.stdout, "❌")
 }
 
 // TestProbeDryRun checks that a dry run sends nothing and lists the
@@ -543,4 +581,41 @@ func hostName(host string) string {
 		return h
 	}
 	return host
+}
+
+// TestProbeSetUpDifferences checks that a set-up call answered differently
+// from S3 (DeleteBucketCors answering 200 where S3 answers 204, as some
+// servers do) is reported with the vectors it set up, which are played all
+// the same.
+func TestProbeSetUpDifferences(t *testing.T) {
+	t.Parallel()
+	ps := newProbeServer(t, "us-east-1", "", func(w http.ResponseWriter, r *http.Request, next http.Handler) {
+		if r.Method != http.MethodDelete || !r.URL.Query().Has("cors") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		if rec.Code == http.StatusNoContent {
+			rec.Code = http.StatusOK
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	})
+	r := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--format", "json", "--settle", "0")...)
+	doc := decodeProbeJSON(t, r)
+	withSetUp := 0
+	for _, res := range doc.Results {
+		if len(res.SetUp) > 0 {
+			withSetUp++
+		}
+	}
+	assert.Positive(t, withSetUp, "no vector reports its set-up")
+	assert.Equal(t, "complete", doc.State)
+
+	text := runProbeTest(t, probeOptions{}, append(creds(ps.srv.URL), "--settle", "0")...)
+	text.expect(t, text.code, []string{"set-up differs from S3 (the vector was played all the same): "}, nil)
 }

@@ -17,8 +17,8 @@ func probeExitCode(out probe.Outcome) int {
 	switch {
 	case !out.Cleanup.Done:
 		return exitRestore
-	case out.StartError != "" || out.Interrupted:
-		return exitFindings
+	case out.StartError != "" || out.State() != probe.StateComplete:
+		return exitFindings // a run that did not finish judges nothing
 	case out.Report != nil && out.Report.Failed > 0:
 		return exitFindings
 	case out.Report == nil || out.Report.Passed == 0:
@@ -94,10 +94,19 @@ func writeProbeText(w io.Writer, cfg probeConfig, out probe.Outcome) {
 			mark = "FAIL"
 		case conformance.Skipped:
 			mark = "skip"
+		case conformance.NotJudged:
+			mark = "----" // neither a pass nor a failure
 		}
 		fmt.Fprintf(w, "%s %s [%s]\n", mark, r.Name, strings.Join(r.Spec, " "))
-		for _, d := range r.Diffs {
-			fmt.Fprintf(w, "       %s\n", strings.ReplaceAll(d, "\n", "\n       "))
+		if r.Outcome == conformance.NotJudged {
+			fmt.Fprintf(w, "       not judged: %s\n", strings.Join(r.Diffs, "; "))
+		} else {
+			for _, d := range r.Diffs {
+				fmt.Fprintf(w, "       %s\n", strings.ReplaceAll(d, "\n", "\n       "))
+			}
+		}
+		for _, d := range r.SetUp {
+			fmt.Fprintf(w, "       set-up differs from S3 (the vector was played all the same): %s\n", d)
 		}
 	}
 	fmt.Fprintln(w)
@@ -106,9 +115,9 @@ func writeProbeText(w io.Writer, cfg probeConfig, out probe.Outcome) {
 	for _, r := range rows {
 		width = max(width, len(r.Behaviour))
 	}
-	fmt.Fprintf(w, "%-*s  %6s  %6s  %7s  %s\n", width, "behaviour", "passed", "failed", "skipped", "rules")
+	fmt.Fprintf(w, "%-*s  %6s  %6s  %7s  %10s  %s\n", width, "behaviour", "passed", "failed", "skipped", "not judged", "rules")
 	for _, r := range rows {
-		fmt.Fprintf(w, "%-*s  %6d  %6d  %7d  %s\n", width, r.Behaviour, r.Passed, r.Failed, r.Skipped, strings.Join(r.Spec, " "))
+		fmt.Fprintf(w, "%-*s  %6d  %6d  %7d  %10d  %s\n", width, r.Behaviour, r.Passed, r.Failed, r.Skipped, r.NotJudged, strings.Join(r.Spec, " "))
 	}
 	fmt.Fprintln(w)
 	if s := probe.Settle(out.Report.Results); s.Changes > 0 {
@@ -118,10 +127,20 @@ func writeProbeText(w io.Writer, cfg probeConfig, out probe.Outcome) {
 		fmt.Fprintln(w, "configuration changes were not waited for (--settle 0)")
 	}
 	fmt.Fprintln(w, out.Report.String())
-	if out.Interrupted {
-		fmt.Fprintf(w, "the run did not finish: %s\n", out.RunError)
+	switch rep := out.Report; out.State() {
+	case probe.StateCancelled:
+		fmt.Fprintf(w, "the run was cancelled: %d of %d vectors judged; the others say nothing of the endpoint (%s)\n", rep.Passed+rep.Failed, len(rep.Results)-rep.Skipped, out.RunError)
+	case probe.StateUnreachable:
+		fmt.Fprintf(w, "the endpoint stopped answering: %d of %d vectors judged; the others say nothing of the endpoint", rep.Passed+rep.Failed, len(rep.Results)-rep.Skipped)
+		if out.RunError != "" {
+			fmt.Fprintf(w, " (%s)", out.RunError)
+		}
+		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "cleanup: %s\n", cleanupText(out.Cleanup))
+	if len(out.Report.Leftovers) > 0 {
+		fmt.Fprintf(w, "left on the endpoint by the vectors: %s\n", strings.Join(out.Report.Leftovers, " "))
+	}
 }
 
 func cleanupText(c probe.Cleanup) string {
@@ -153,11 +172,17 @@ func writeProbeMarkdown(w io.Writer, cfg probeConfig, out probe.Outcome) {
 		if r.Skipped > 0 {
 			cell += fmt.Sprintf(" (%d skipped)", r.Skipped)
 		}
+		if r.NotJudged > 0 {
+			cell += fmt.Sprintf(" (%d not judged)", r.NotJudged)
+		}
 		fmt.Fprintf(w, "| %s | %s | %s |\n", r.Behaviour, strings.Join(r.Spec, ", "), cell)
 	}
 	total := fmt.Sprintf("%d/%d", out.Report.Passed, out.Report.Passed+out.Report.Failed)
-	if out.Interrupted {
-		total += " (run did not finish)"
+	switch out.State() {
+	case probe.StateCancelled:
+		total += fmt.Sprintf(" (run cancelled, %d not judged)", out.Report.NotJudged)
+	case probe.StateUnreachable:
+		total += fmt.Sprintf(" (endpoint stopped answering, %d not judged)", out.Report.NotJudged)
 	}
 	fmt.Fprintf(w, "| **All vectors** | | **%s** |\n", total)
 	if s := probe.Settle(out.Report.Results); s.Changes > 0 {

@@ -39,6 +39,7 @@ type Outcome struct {
 	StartError  string // why the run did not start
 	Report      *conformance.Report
 	Interrupted bool   // cancelled, or a run error that ended it early
+	Cancelled   bool   // the run was cancelled (Ctrl-C)
 	RunError    string // the error the runner ended with
 
 	// Saved is the bucket's configuration before the run (Config.Bucket):
@@ -135,6 +136,7 @@ func (p *prober) run(ctx context.Context) Outcome {
 		out.Interrupted = true
 		out.RunError = err.Error()
 		if ctx.Err() != nil {
+			out.Cancelled = true
 			out.RunError = "interrupted: " + err.Error()
 		}
 	}

@@ -66,6 +66,9 @@ type Behaviour struct {
 	Passed    int      `json:"passed"`
 	Failed    int      `json:"failed"`
 	Skipped   int      `json:"skipped"`
+	// NotJudged counts the vectors the run did not play to their end,
+	// which say nothing of the behaviour.
+	NotJudged int `json:"notJudged"`
 }
 
 // Summarize counts the results by behaviour group, in the groups' order;
@@ -91,6 +94,8 @@ func Summarize(results []conformance.Result) []Behaviour {
 					rows[g].Passed++
 				case conformance.Failed:
 					rows[g].Failed++
+				case conformance.NotJudged:
+					rows[g].NotJudged++
 				default:
 					rows[g].Skipped++
 				}
