@@ -1,8 +1,6 @@
 package bucket
 
 import (
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/s3cors/s3cors/cors"
@@ -12,17 +10,10 @@ import (
 // ServeHTTP serves the bucket CORS API on the ?cors sub-resource of a
 // bucket's URL, answering as S3 does:
 //
-//   - PUT (PutBucketCors): reads at most [rule.MaxDocumentSize] + 1 bytes
-//     of the body, checks Content-MD5 and x-amz-checksum-crc32, -crc32c,
-//     -sha1 and -sha256 when present (neither is required, D23), parses
-//     the XML with [rule.ParseXML] and stores the configuration: 200 with
-//     an empty body, or S3's error (MaxMessageLengthExceeded,
-//     MalformedXML, InvalidRequest, InvalidDigest, BadDigest, and
-//     IncompleteBody for a body shorter than its Content-Length).
-//   - GET (GetBucketCors): 200 with the stored configuration as S3 writes
-//     it (G1, G2), or 404 NoSuchCORSConfiguration (G3).
-//   - DELETE (DeleteBucketCors): 204, whether or not there was a
-//     configuration (G4).
+//   - PUT: [Store.PutBucketCors], which requires Content-MD5 or a flexible
+//     checksum (V1) unless the Store was made [WithOptionalDigests];
+//   - GET: [Store.GetBucketCors];
+//   - DELETE: [Store.DeleteBucketCors].
 //
 // Any other method gets 405 MethodNotAllowed, and a bucket that does not
 // exist 404 NoSuchBucket. Errors are S3's XML documents, sent chunked,
@@ -53,72 +44,13 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Method: r.Method, ResourceType: "BUCKET",
 		})
 		return
-	case !s.exists(bucket):
-		writeNoSuchBucket(w, r, bucket)
-		return
 	}
 	switch r.Method {
 	case http.MethodPut:
-		s.putBucketCORS(w, r, bucket)
+		s.PutBucketCors(r.Context(), bucket, r.Header, r.Body).ServeHTTP(w, r)
 	case http.MethodGet:
-		s.getBucketCORS(w, r, bucket)
+		s.GetBucketCors(bucket).ServeHTTP(w, r)
 	case http.MethodDelete:
-		s.Delete(bucket)
-		setRequestIDs(w)
-		w.WriteHeader(http.StatusNoContent)
+		s.DeleteBucketCors(r.Context(), bucket).ServeHTTP(w, r)
 	}
-}
-
-// putBucketCORS serves PutBucketCors for an existing bucket.
-func (s *Store) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket string) {
-	// One byte more than S3 accepts tells a document that is too large
-	// from one at the limit, without holding more of a large body.
-	body, err := io.ReadAll(io.LimitReader(r.Body, rule.MaxDocumentSize+1))
-	if err != nil {
-		writeError(w, r, http.StatusBadRequest, rule.ErrorDocument{Code: codeIncompleteBody, Message: messageIncompleteBody})
-		return
-	}
-	if len(body) <= rule.MaxDocumentSize {
-		if status, doc, ok := verifyDigests(r.Header, body); !ok {
-			writeError(w, r, status, doc)
-			return
-		}
-	}
-	c, err := rule.ParseXML(body)
-	if err == nil {
-		err = s.Put(bucket, c)
-	}
-	if re := (*rule.Error)(nil); errors.As(err, &re) {
-		writeError(w, r, re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
-		return
-	}
-	// A deletion of the bucket between the existence check and the store
-	// would otherwise leave the configuration behind for a later bucket of
-	// that name. Whichever of the two stores last, the configuration goes.
-	if !s.exists(bucket) {
-		s.Delete(bucket)
-		writeNoSuchBucket(w, r, bucket)
-		return
-	}
-	setRequestIDs(w)
-	w.Header().Set("Content-Length", "0")
-	w.WriteHeader(http.StatusOK)
-}
-
-// getBucketCORS serves GetBucketCors for an existing bucket.
-func (s *Store) getBucketCORS(w http.ResponseWriter, r *http.Request, bucket string) {
-	c := s.Get(bucket)
-	if c == nil {
-		writeError(w, r, http.StatusNotFound, rule.ErrorDocument{
-			Code: codeNoSuchCORSConfiguration, Message: messageNoSuchCORSConfiguration, BucketName: bucket,
-		})
-		return
-	}
-	body, err := c.Encode(rule.FormXML)
-	if err != nil { // not reached: FormXML always encodes
-		panic("bucket: GetBucketCors: " + err.Error())
-	}
-	setRequestIDs(w)
-	w.Header().Set("Content-Type", "application/xml")
-	_, _ = w.Write(body)
 }

@@ -59,6 +59,42 @@ func server(t *testing.T, store *bucket.Store) *httptest.Server {
 	return srv
 }
 
+// md5Of returns the Content-MD5 of body.
+func md5Of(body string) string {
+	sum := md5.Sum([]byte(body))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// TestAPIOptionalDigests checks that PutBucketCors requires Content-MD5 or
+// a flexible checksum, as S3 does (V1), and that WithOptionalDigests
+// relaxes it, still checking the digests sent (D23).
+func TestAPIOptionalDigests(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		opts   []bucket.Option
+		hdr    []string
+		status int
+	}{
+		{"V1/required", nil, nil, 400},
+		{"V1/checksum-instead", nil, []string{"X-Amz-Checksum-Crc32", "AAAAAA=="}, 400},
+		{"D23/optional", []bucket.Option{bucket.WithOptionalDigests()}, nil, 200},
+		{"D23/optional-still-checked", []bucket.Option{bucket.WithOptionalDigests()}, []string{"Content-MD5", "nope"}, 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := server(t, bucket.NewStore(newBuckets("photos").exists, tc.opts...))
+			resp, body := do(t, srv, "PUT", "/photos?cors", validXML("*"), tc.hdr...)
+			assert.Equal(t, tc.status, resp.StatusCode, body)
+			if tc.name == "V1/required" {
+				checkError(t, resp, body, 400, "InvalidRequest", "Missing required header for this request: Content-MD5")
+			}
+			if tc.name == "V1/checksum-instead" {
+				checkError(t, resp, body, 400, "BadDigest", "The CRC32 you specified did not match the calculated checksum.")
+			}
+		})
+	}
+}
+
 func do(t *testing.T, srv *httptest.Server, method, path, body string, hdr ...string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
@@ -106,7 +142,7 @@ func TestAPI(t *testing.T) {
 	// C1: PutBucketCors, then GetBucketCors gives the stored document in S3's order (G1, G2, D6).
 	doc := `<CORSConfiguration><CORSRule><MaxAgeSeconds>3000</MaxAgeSeconds><AllowedOrigin>https://a.example</AllowedOrigin>` +
 		`<AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader><ID>up</ID></CORSRule></CORSConfiguration>`
-	resp, body = do(t, srv, "PUT", "/photos?cors", doc)
+	resp, body = do(t, srv, "PUT", "/photos?cors", doc, "Content-MD5", md5Of(doc))
 	assert.Equal(t, 200, resp.StatusCode, body)
 	assert.Empty(t, body)
 	resp, body = do(t, srv, "GET", "/photos?cors", "")
@@ -144,13 +180,15 @@ func TestAPIErrors(t *testing.T) {
 		status                   int
 		code, message            string
 	}{
-		{"V4/malformed", "PUT", "/photos?cors", "<CORSConfiguration>", nil, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},
-		{"D21/json-refused", "PUT", "/photos?cors", `{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}`, nil, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},
-		{"V10/bad-method", "PUT", "/photos?cors", strings.Replace(validXML("*"), "GET", "PATCH", 1), nil, 400, "InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH"},
-		{"C4/too-big", "PUT", "/photos?cors", strings.Repeat(" ", 64<<10+1), nil, 400, "MaxMessageLengthExceeded", "Your request was too big."},
+		{"V4/malformed", "PUT", "/photos?cors", "<CORSConfiguration>", []string{"Content-MD5", md5Of("<CORSConfiguration>")}, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},
+		{"D21/json-refused", "PUT", "/photos?cors", `{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}`, []string{"Content-MD5", md5Of(`{"CORSRules":[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]}`)}, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"},
+		{"V10/bad-method", "PUT", "/photos?cors", strings.Replace(validXML("*"), "GET", "PATCH", 1), []string{"Content-MD5", md5Of(strings.Replace(validXML("*"), "GET", "PATCH", 1))}, 400, "InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is PATCH"},
+		{"C4/too-big", "PUT", "/photos?cors", strings.Repeat(" ", 64<<10+1), []string{"Content-MD5", md5Of(strings.Repeat(" ", 64<<10+1))}, 400, "MaxMessageLengthExceeded", "Your request was too big."},
 		{"V2/bad-md5", "PUT", "/photos?cors", validXML("*"), []string{"Content-MD5", base64.StdEncoding.EncodeToString(make([]byte, 16))}, 400, "BadDigest", "The Content-MD5 you specified did not match what we received."},
 		{"V3/invalid-md5", "PUT", "/photos?cors", validXML("*"), []string{"Content-MD5", "nope"}, 400, "InvalidDigest", "The Content-MD5 you specified was invalid."},
 		{"D23/bad-checksum", "PUT", "/photos?cors", validXML("*"), []string{"X-Amz-Checksum-Crc32", "AAAAAA=="}, 400, "BadDigest", "The CRC32 you specified did not match the calculated checksum."},
+		{"V1/no-digest", "PUT", "/photos?cors", validXML("*"), nil, 400, "InvalidRequest", "Missing required header for this request: Content-MD5"},
+		{"V1/no-digest-too-big", "PUT", "/photos?cors", strings.Repeat(" ", 64<<10+1), nil, 400, "InvalidRequest", "Missing required header for this request: Content-MD5"},
 		{"no-such-bucket/put", "PUT", "/nope?cors", validXML("*"), nil, 404, "NoSuchBucket", "The specified bucket does not exist"},
 		{"no-such-bucket/get", "GET", "/nope?cors", "", nil, 404, "NoSuchBucket", "The specified bucket does not exist"},
 		{"no-such-bucket/delete", "DELETE", "/nope?cors", "", nil, 404, "NoSuchBucket", "The specified bucket does not exist"},
@@ -208,6 +246,7 @@ func TestAPILargeBody(t *testing.T) {
 	store := bucket.NewStore(newBuckets("photos").exists)
 	body := &countingReader{}
 	req := httptest.NewRequest("PUT", "/photos?cors", io.LimitReader(body, 10<<20))
+	req.Header.Set("X-Amz-Checksum-Crc32", "AAAAAA==")
 	rec := httptest.NewRecorder()
 	store.ServeHTTP(rec, req)
 	assert.Equal(t, 400, rec.Code)
@@ -224,7 +263,7 @@ func TestAPITruncatedBody(t *testing.T) {
 	require.NoError(t, err)
 	defer conn.Close()
 	doc := validXML("*")
-	_, err = io.WriteString(conn, "PUT /photos?cors HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"+doc)
+	_, err = io.WriteString(conn, "PUT /photos?cors HTTP/1.1\r\nHost: x\r\nContent-MD5: "+md5Of(doc)+"\r\nContent-Length: 1000\r\n\r\n"+doc)
 	require.NoError(t, err)
 	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)

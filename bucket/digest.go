@@ -28,10 +28,35 @@ var checksums = []struct {
 	{"X-Amz-Checksum-Sha256", "SHA256", sha256.Size, sha256.New},
 }
 
+// WithOptionalDigests makes the Store accept a PutBucketCors that has
+// neither Content-MD5 nor a flexible checksum header, which S3 refuses with
+// 400 InvalidRequest, "Missing required header for this request:
+// Content-MD5" (V1, D23). It is for servers that want simple clients, such
+// as curl without a digest, to work; digests that are present are checked
+// all the same.
+func WithOptionalDigests() Option {
+	return func(s *Store) { s.optionalDigests = true }
+}
+
+// hasDigest reports whether h has Content-MD5 or a flexible checksum header
+// that PutBucketCors verifies (V1).
+func hasDigest(h http.Header) bool {
+	if len(h["Content-Md5"]) > 0 {
+		return true
+	}
+	for _, c := range checksums {
+		if len(h[c.header]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // verifyDigests checks Content-MD5 and the flexible checksum headers
 // against body, when present. S3 once required Content-MD5 for
 // PutBucketCors and now accepts a flexible checksum instead (the SDKs send
-// x-amz-checksum-crc32 only); the Store requires neither (D23).
+// x-amz-checksum-crc32 only, X15); PutBucketCors requires one of them
+// before it reads the body (V1, D23).
 func verifyDigests(h http.Header, body []byte) (status int, doc rule.ErrorDocument, ok bool) {
 	if v := h["Content-Md5"]; len(v) > 0 {
 		want, err := base64.StdEncoding.DecodeString(v[0])

@@ -25,7 +25,14 @@
 //	store.Delete(name)
 //
 // Path-style URLs work as they are; see [WithLocator] for
-// virtual-hosted-style ones. Package
+// virtual-hosted-style ones. As on S3, PutBucketCors requires Content-MD5
+// or a flexible checksum header (the SDKs and the CLI send one);
+// [WithOptionalDigests] relaxes that for simple clients.
+//
+// A server that does not use net/http performs the same API with
+// [Store.PutBucketCors], [Store.GetBucketCors] and [Store.DeleteBucketCors]
+// and writes the [Reply] itself, and evaluates requests with
+// [Store.Policy]. Package
 // github.com/s3cors/s3cors/conformance checks the result against S3's
 // recorded answers.
 //

@@ -21,6 +21,8 @@ const (
 	codeIncompleteBody    = "IncompleteBody"
 	messageIncompleteBody = "You did not provide the number of bytes specified by the Content-Length HTTP header."
 
+	messageMissingContentMD5 = "Missing required header for this request: Content-MD5"
+
 	codeBadDigest        = "BadDigest"
 	messageBadContentMD5 = "The Content-MD5 you specified did not match what we received."
 	codeInvalidDigest    = "InvalidDigest"
@@ -50,13 +52,6 @@ func setRequestIDs(w http.ResponseWriter) (requestID, hostID string) {
 		}
 	}
 	return requestID, hostID
-}
-
-// writeNoSuchBucket answers for a bucket that does not exist.
-func writeNoSuchBucket(w http.ResponseWriter, r *http.Request, bucket string) {
-	writeError(w, r, http.StatusNotFound, rule.ErrorDocument{
-		Code: codeNoSuchBucket, Message: messageNoSuchBucket, BucketName: bucket,
-	})
 }
 
 // writeError writes an S3 XML error response the way S3 does (E1, E2):

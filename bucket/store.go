@@ -24,6 +24,8 @@ type Store struct {
 	exists   func(bucket string) bool
 	locate   func(r *http.Request) (bucket string, target cors.Target, ok bool)
 	policies sync.Map // bucket name → *cors.Policy
+
+	optionalDigests bool // see WithOptionalDigests
 }
 
 // errNilConfiguration is the error of Put for a nil configuration.

@@ -56,9 +56,26 @@ func newHost(signed bool) http.Handler {
 }
 
 func newHostV1(signed, v1 bool) http.Handler {
+	return newHostState(signed, v1).Handler
+}
+
+// hostHandler is a host with the CORS middleware around it.
+type hostHandler struct {
+	http.Handler
+	state *host
+}
+
+func newHostState(signed, v1 bool) hostHandler {
 	h := &host{signed: signed, v1: v1}
 	h.store = bucket.NewStore(func(name string) bool { _, ok := h.buckets.Load(name); return ok })
-	return cors.Middleware(h.store)(h)
+	return hostHandler{cors.Middleware(h.store)(h), h}
+}
+
+// bucketCount returns how many buckets exist.
+func (h *host) bucketCount() int {
+	n := 0
+	h.buckets.Range(func(any, any) bool { n++; return true })
+	return n
 }
 
 func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -77,6 +94,12 @@ func (h *host) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.store.ServeHTTP(w, r)
 	case key == "" && r.Method == http.MethodPut:
 		h.buckets.Store(name, true)
+	case key == "" && r.Method == http.MethodDelete && r.Header.Get("Origin") == "":
+		// DeleteBucket, as the runner cleans up; with Origin it is a
+		// vector's request, answered as before.
+		h.buckets.Delete(name)
+		h.store.Delete(name)
+		w.WriteHeader(http.StatusNoContent)
 	default:
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(http.StatusNotFound)

@@ -39,5 +39,19 @@
 // CreateBucket (PUT /bucket) and, when the vector's bucket has a
 // configuration, PutBucketCors (PUT /bucket?cors) with the configuration
 // as XML; it uses path-style URLs throughout. Vectors whose PutBucketCors
-// document is JSON are skipped: S3's API takes XML only.
+// document is JSON are skipped: S3's API takes XML only. Once a vector is
+// judged, the runner deletes what it created (objects, configuration,
+// bucket: DeleteBucket, DELETE /bucket), unless Target.Keep is set; what it
+// could not delete is listed in Report.Leftovers.
+//
+// # Outcomes
+//
+// Each [Result] is [Passed], [Failed], [Skipped] or [NotJudged]. Only Passed
+// and Failed say something of the target's conformance. A vector is not
+// judged when the target gave no answer (the endpoint refused or dropped
+// the connection) or the run was cancelled: an interrupted run or a dead
+// endpoint reads as an incomplete run, never as failures. A set-up call
+// (CreateBucket, PutBucketCors, DeleteBucketCors) that the target answers
+// differently from S3 does not decide the vector's outcome: the difference
+// is recorded in [Result.SetUp] and the vector is played all the same.
 package conformance

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,31 +24,41 @@ import (
 // Check plays every vector against target and reports the outcome of each.
 // The error is for a run that cannot start (an unreadable or invalid
 // corpus, or a Target with neither Handler nor URL), or ctx's error when
-// it ends before the last vector, with the report of the vectors played. Each vector gets a
-// bucket of its own, named s3cors-XXXXXXXX-NNN with a random part per
-// run; the runner deletes none of them.
+// the run was cancelled before its end; the report then still has a Result
+// for every vector, those not played [NotJudged]. A target that stops
+// answering leaves the vectors it did not answer NotJudged too, rather than
+// Failed.
+//
+// Each vector gets a bucket of its own, named s3cors-XXXXXXXX-NNN with a
+// random part per run. Unless Target.Keep is set, the runner deletes each
+// vector's objects, configuration and bucket once the vector is judged,
+// and what an interrupted vector left when the run ends.
 func Check(ctx context.Context, target Target) (*Report, error) {
 	r, files, err := newRunner(target)
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{}
-	defer r.cleanUp(context.WithoutCancel(ctx))
+	defer r.finish(ctx, rep)
 	for _, f := range files {
 		for i := range f.Vectors {
+			v := &f.Vectors[i]
 			if err := ctx.Err(); err != nil {
-				return rep, err
+				rep.add(Result{File: f.Path, Name: v.Name, Spec: v.Spec, Outcome: NotJudged,
+					Diffs: []string{"the run was cancelled before this vector: " + err.Error()}})
+				continue
 			}
-			rep.add(r.play(ctx, f.Path, &f.Vectors[i]))
+			rep.add(r.play(ctx, f.Path, v))
 		}
 	}
-	return rep, nil
+	return rep, ctx.Err()
 }
 
 // Run plays every vector against target as a subtest of t, named after the
 // vector's file and name: a vector the target answers differently fails
-// with the differences, one it cannot play is skipped. Run logs the
-// closing count line and fails t when no vector passed.
+// with the differences, one it cannot play is skipped, and one that could
+// not be judged (the target stopped answering) fails saying so. Run logs
+// the closing count line and fails t when no vector passed.
 func Run(t *testing.T, target Target) {
 	t.Helper()
 	r, files, err := newRunner(target)
@@ -55,16 +66,26 @@ func Run(t *testing.T, target Target) {
 		t.Fatalf("conformance: %v", err)
 	}
 	rep := &Report{}
-	defer r.cleanUp(context.WithoutCancel(t.Context()))
+	defer func() {
+		r.finish(t.Context(), rep)
+		if len(rep.Leftovers) > 0 {
+			t.Logf("conformance: could not delete %s", strings.Join(rep.Leftovers, ", "))
+		}
+	}()
 	for _, f := range files {
 		for i := range f.Vectors {
 			v := &f.Vectors[i]
 			t.Run(strings.TrimSuffix(f.Path, ".json")+"/"+v.Name, func(t *testing.T) {
 				res := r.play(t.Context(), f.Path, v)
 				rep.add(res)
+				for _, d := range res.SetUp {
+					t.Logf("set-up differs from S3: %s", d)
+				}
 				switch res.Outcome {
 				case Failed:
 					t.Errorf("%s (spec %s):\n%s", v.Name, strings.Join(v.Spec, ", "), strings.Join(res.Diffs, "\n"))
+				case NotJudged:
+					t.Errorf("%s not judged: %s", v.Name, strings.Join(res.Diffs, "; "))
 				case Skipped:
 					t.Skip(strings.Join(res.Diffs, "; "))
 				}
@@ -82,8 +103,10 @@ type runner struct {
 	target  Target
 	prefix  string   // bucket names and, with Target.Bucket, object keys start with it
 	n       int      // buckets named so far
-	written []string // paths of objects the vectors may have written, with Target.Bucket
+	written []string // paths of objects the vectors may have written, not yet deleted
+	created []string // buckets the run created, not yet deleted
 	settled time.Duration
+	setUp   []string // how the current vector's set-up calls differed from S3
 }
 
 func newRunner(target Target) (*runner, []vectors.File, error) {
@@ -103,36 +126,50 @@ func newRunner(target Target) (*runner, []vectors.File, error) {
 	return &runner{target: target, prefix: "s3cors-" + hex.EncodeToString(b[:]) + "-"}, files, nil
 }
 
-// play runs one vector in a bucket of its own.
+// play runs one vector in a bucket of its own, then deletes what it
+// created unless Target.Keep is set.
 func (r *runner) play(ctx context.Context, file string, v *vectors.Vector) Result {
 	res := Result{File: file, Name: v.Name, Spec: v.Spec, Outcome: Passed}
-	r.settled = 0
-	diffs, skip := r.run(ctx, v)
-	res.Settled = r.settled
+	r.settled, r.setUp = 0, nil
+	diffs, skip, err := r.run(ctx, v)
+	res.Settled, res.SetUp = r.settled, r.setUp
 	switch {
+	case err != nil:
+		res.Outcome, res.Diffs = NotJudged, []string{err.Error()}
 	case skip != "":
 		res.Outcome, res.Diffs = Skipped, []string{skip}
 	case len(diffs) > 0:
 		res.Outcome, res.Diffs = Failed, diffs
 	}
+	if ctx.Err() == nil && err == nil {
+		r.cleanUp(ctx)
+	}
 	return res
 }
 
-// run returns how the target's answer to v differs from S3's, or why v
-// cannot be played.
-func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, skip string) {
+// run returns how the target's answer to v differs from S3's, why v cannot
+// be played, or the error that kept it from being judged.
+func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, skip string, stop error) {
 	if v.Kind == vectors.KindPutBucketCors && isJSON(*v.Document) {
-		return nil, "the document is JSON, and PutBucketCors takes XML only: the AWS CLI and the S3 console convert JSON before sending"
+		return nil, "the document is JSON, and PutBucketCors takes XML only: the AWS CLI and the S3 console convert JSON before sending", nil
 	}
 	r.n++
 	bucket := r.prefix + strconv.Itoa(r.n)
 	if r.target.Bucket != "" && v.BucketExists() {
 		bucket = r.target.Bucket
 	}
-	if err := r.setUp(ctx, v, bucket); err != nil {
-		return []string{"setting up the bucket: " + err.Error()}, ""
+	if err := r.setUpBucket(ctx, v, bucket); err != nil {
+		if isUnjudged(err) {
+			return nil, "", err
+		}
+		return []string{"setting up the bucket: " + err.Error()}, "", nil
 	}
-	fail := func(err error) ([]string, string) { return []string{err.Error()}, "" }
+	fail := func(err error) ([]string, string, error) {
+		if isUnjudged(err) {
+			return nil, "", err
+		}
+		return []string{err.Error()}, "", nil
+	}
 	t := &r.target
 
 	switch v.Kind {
@@ -140,7 +177,7 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		path := "/" + bucket
 		if v.Request.Target == "object" {
 			path += "/" + r.objectKey()
-			if r.target.Bucket != "" && v.Request.Method != http.MethodGet && v.Request.Method != http.MethodHead && v.Request.Method != http.MethodOptions {
+			if v.Request.Method != http.MethodGet && v.Request.Method != http.MethodHead && v.Request.Method != http.MethodOptions {
 				r.written = append(r.written, path)
 			}
 		}
@@ -148,7 +185,7 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		if err != nil {
 			return fail(err)
 		}
-		return v.CheckResponse(resp.check(bucket)), ""
+		return v.CheckResponse(resp.check(bucket)), "", nil
 
 	case vectors.KindPutBucketCors:
 		resp, err := t.do(ctx, http.MethodPut, "/"+bucket+"?cors", withMD5([]byte(*v.Document)), []byte(*v.Document))
@@ -157,19 +194,19 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		}
 		if v.Expect.Error != nil || resp.status != http.StatusOK {
 			if v.Expect.Error == nil {
-				return []string{fmt.Sprintf("status %d %s, want success", resp.status, resp.body)}, ""
+				return []string{fmt.Sprintf("status %d %s, want success", resp.status, resp.body)}, "", nil
 			}
-			return v.CheckResponse(resp.check(bucket)), ""
+			return v.CheckResponse(resp.check(bucket)), "", nil
 		}
 		if v.Expect.Status != nil && resp.status != *v.Expect.Status {
-			return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, ""
+			return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, "", nil
 		}
 		if c, err := rule.ParseXML([]byte(*v.Document)); err == nil {
 			if err := r.settle(ctx, bucket, c); err != nil {
 				return fail(err)
 			}
 		}
-		return r.readBack(ctx, v, bucket), ""
+		return r.readBack(ctx, v, bucket)
 
 	case vectors.KindGetBucketCors:
 		c, err := v.Configuration()
@@ -181,9 +218,9 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 			if err != nil {
 				return fail(err)
 			}
-			return v.CheckResponse(resp.check(bucket)), ""
+			return v.CheckResponse(resp.check(bucket)), "", nil
 		}
-		return r.readBack(ctx, v, bucket), ""
+		return r.readBack(ctx, v, bucket)
 
 	case vectors.KindDeleteBucketCors:
 		resp, err := t.do(ctx, http.MethodDelete, "/"+bucket+"?cors", nil, nil)
@@ -193,17 +230,23 @@ func (r *runner) run(ctx context.Context, v *vectors.Vector) (diffs []string, sk
 		diffs := v.CheckResponse(resp.check(bucket))
 		if resp.status == http.StatusNoContent {
 			if err := r.settle(ctx, bucket, nil); err != nil {
-				return append(diffs, err.Error()), ""
+				if isUnjudged(err) {
+					return nil, "", err
+				}
+				return append(diffs, err.Error()), "", nil
 			}
 			// The configuration is gone, the bucket is not.
 			g, err := t.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
-			if err != nil || g.status != http.StatusNotFound || !bytes.Contains(g.body, []byte("<Code>NoSuchCORSConfiguration</Code>")) {
+			if err != nil {
+				return fail(err)
+			}
+			if g.status != http.StatusNotFound || !bytes.Contains(g.body, []byte("<Code>NoSuchCORSConfiguration</Code>")) {
 				diffs = append(diffs, fmt.Sprintf("GetBucketCors after DeleteBucketCors: %d %s", g.status, g.body))
 			}
 		}
-		return diffs, ""
+		return diffs, "", nil
 	}
-	return nil, "unknown kind " + v.Kind
+	return nil, "unknown kind " + v.Kind, nil
 }
 
 // objectKey is the key of the object that request vectors address.
@@ -214,10 +257,12 @@ func (r *runner) objectKey() string {
 	return "object.txt"
 }
 
-// setUp creates the vector's bucket state under the name bucket: a new
-// bucket, or with Target.Bucket the existing one, with the vector's
-// configuration or none.
-func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) error {
+// setUpBucket creates the vector's bucket state under the name bucket: a
+// new bucket, or with Target.Bucket the existing one, with the vector's
+// configuration or none. An answer that differs from S3's is recorded in
+// r.setUp and the set-up goes on, so that the vector is played all the
+// same; the error is for a vector that cannot be set up at all.
+func (r *runner) setUpBucket(ctx context.Context, v *vectors.Vector, bucket string) error {
 	if !v.BucketExists() {
 		return nil
 	}
@@ -225,14 +270,18 @@ func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) er
 	if err != nil {
 		return err
 	}
+	differs := func(call string, resp response, want int) {
+		if resp.status != want {
+			r.setUp = append(r.setUp, fmt.Sprintf("%s: status %d, want %d: %s", call, resp.status, want, bytes.TrimSpace(resp.body)))
+		}
+	}
 	if r.target.Bucket == "" {
+		r.created = append(r.created, bucket)
 		resp, err := r.target.do(ctx, http.MethodPut, "/"+bucket, nil, nil)
 		if err != nil {
 			return err
 		}
-		if resp.status != http.StatusOK {
-			return fmt.Errorf("CreateBucket: %d %s", resp.status, resp.body)
-		}
+		differs("CreateBucket", resp, http.StatusOK)
 		if c == nil {
 			return nil
 		}
@@ -242,10 +291,8 @@ func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) er
 		if err != nil {
 			return err
 		}
-		if resp.status != http.StatusNoContent {
-			return fmt.Errorf("DeleteBucketCors: %d %s", resp.status, resp.body)
-		}
-		return r.settle(ctx, bucket, nil)
+		differs("DeleteBucketCors", resp, http.StatusNoContent)
+		return r.settleSetUp(ctx, bucket, nil)
 	}
 	doc, err := c.Encode(rule.FormXML)
 	if err != nil {
@@ -255,10 +302,19 @@ func (r *runner) setUp(ctx context.Context, v *vectors.Vector, bucket string) er
 	if err != nil {
 		return err
 	}
-	if resp.status != http.StatusOK {
-		return fmt.Errorf("PutBucketCors: %d %s", resp.status, resp.body)
+	differs("PutBucketCors", resp, http.StatusOK)
+	return r.settleSetUp(ctx, bucket, c)
+}
+
+// settleSetUp is settle for a set-up call: a configuration that does not
+// take effect in time is a set-up difference, not the vector's.
+func (r *runner) settleSetUp(ctx context.Context, bucket string, c *rule.Configuration) error {
+	err := r.settle(ctx, bucket, c)
+	if err != nil && !isUnjudged(err) {
+		r.setUp = append(r.setUp, err.Error())
+		return nil
 	}
-	return r.settle(ctx, bucket, c)
+	return err
 }
 
 // settle waits, up to Target.Settle, until the bucket's configuration is c
@@ -285,7 +341,7 @@ func (r *runner) settle(ctx context.Context, bucket string, c *rule.Configuratio
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return &unjudged{"the run was cancelled: " + ctx.Err().Error(), ctx.Err()}
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, time.Second)
@@ -348,39 +404,94 @@ func orEmpty(c *rule.Configuration) *rule.Configuration {
 	return &rule.Configuration{Rules: []rule.Rule{{AllowedOrigins: []string{"https://nowhere.invalid"}, AllowedMethods: []string{"GET"}}}}
 }
 
-// cleanUp deletes the objects the vectors may have written in
-// Target.Bucket.
+// cleanupTimeout bounds the clean-up at the end of a run, which goes on
+// after the run's context is cancelled.
+const cleanupTimeout = 30 * time.Second
+
+// cleanUp deletes, unless Target.Keep is set, the objects the vectors may
+// have written and the buckets the run created, with their configuration.
+// It stops at the first request that gets no answer: the target is gone.
+// What it could not delete stays listed in r.written and r.created.
 func (r *runner) cleanUp(ctx context.Context) {
-	for _, path := range r.written {
-		_, _ = r.target.do(ctx, http.MethodDelete, path, nil, nil)
+	if r.target.Keep {
+		r.written, r.created = nil, nil
+		return
 	}
-	r.written = nil
+	del := func(path string, gone ...int) bool {
+		resp, err := r.target.do(ctx, http.MethodDelete, path, nil, nil)
+		return err == nil && slices.Contains(gone, resp.status)
+	}
+	for len(r.written) > 0 {
+		if !del(r.written[0], http.StatusNoContent, http.StatusOK, http.StatusNotFound) {
+			return
+		}
+		r.written = r.written[1:]
+	}
+	for len(r.created) > 0 {
+		b := "/" + r.created[0]
+		// DeleteBucket drops the configuration on S3; deleting it first
+		// leaves none behind on a server where DeleteBucket fails.
+		del(b+"?cors", http.StatusNoContent)
+		if !del(b, http.StatusNoContent, http.StatusOK, http.StatusNotFound) {
+			return
+		}
+		r.created = r.created[1:]
+	}
+}
+
+// finish cleans up what the run left, even when ctx is cancelled (for at
+// most cleanupTimeout), and lists in rep what remains.
+func (r *runner) finish(ctx context.Context, rep *Report) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	r.cleanUp(ctx)
+	rep.Leftovers = append(append(rep.Leftovers, r.written...), prefixed("/", r.created)...)
+}
+
+// prefixed returns each of names with prefix before it.
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 // readBack reads the configuration back with GetBucketCors and compares it
 // with the vector's expectation.
-func (r *runner) readBack(ctx context.Context, v *vectors.Vector, bucket string) []string {
+func (r *runner) readBack(ctx context.Context, v *vectors.Vector, bucket string) ([]string, string, error) {
+	diffs, err := r.readBackDiffs(ctx, v, bucket)
+	if err != nil && isUnjudged(err) {
+		return nil, "", err
+	} else if err != nil {
+		return []string{err.Error()}, "", nil
+	}
+	return diffs, "", nil
+}
+
+// readBackDiffs is readBack, returning the error of the GetBucketCors call.
+func (r *runner) readBackDiffs(ctx context.Context, v *vectors.Vector, bucket string) ([]string, error) {
 	resp, err := r.target.do(ctx, http.MethodGet, "/"+bucket+"?cors", nil, nil)
 	if err != nil {
-		return []string{err.Error()}
+		return nil, err
 	}
 	if resp.status != http.StatusOK {
-		return []string{fmt.Sprintf("GetBucketCors: %d %s", resp.status, resp.body)}
+		return []string{fmt.Sprintf("GetBucketCors: %d %s", resp.status, resp.body)}, nil
 	}
 	if ct := resp.header.Get("Content-Type"); ct != "application/xml" {
-		return []string{fmt.Sprintf("GetBucketCors Content-Type %q, want application/xml", ct)}
+		return []string{fmt.Sprintf("GetBucketCors Content-Type %q, want application/xml", ct)}, nil
 	}
 	if !bytes.HasPrefix(resp.body, []byte(`<?xml version="1.0" encoding="UTF-8"?>`)) {
-		return []string{fmt.Sprintf("GetBucketCors body does not start with S3's XML declaration (G2): %q", resp.body)}
+		return []string{fmt.Sprintf("GetBucketCors body does not start with S3's XML declaration (G2): %q", resp.body)}, nil
 	}
 	got, err := rule.ParseXML(resp.body)
 	if err != nil {
-		return []string{"GetBucketCors body does not parse: " + err.Error()}
+		return []string{"GetBucketCors body does not parse: " + err.Error()}, nil
 	}
 	if v.Kind == vectors.KindGetBucketCors && v.Expect.Status != nil && resp.status != *v.Expect.Status {
-		return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}
+		return []string{fmt.Sprintf("status %d, want %d", resp.status, *v.Expect.Status)}, nil
 	}
-	return v.CheckConfiguration(got)
+	return v.CheckConfiguration(got), nil
 }
 
 // check is resp as a vector checks it.

@@ -47,6 +47,13 @@ type Target struct {
 	// objects that vectors may have written before it returns.
 	Bucket string
 
+	// Keep, when true, leaves on the target what the run created: the
+	// buckets, their configurations and the objects that vectors wrote.
+	// By default the runner deletes them after each vector, and what an
+	// interrupted vector left at the end of the run; what it could not
+	// delete is listed in Report.Leftovers.
+	Keep bool
+
 	// Settle is the longest the runner waits for a change of a bucket's
 	// configuration to take effect, on servers that apply changes
 	// eventually, as S3 does. After each PutBucketCors and
@@ -81,6 +88,9 @@ func (t *Target) do(ctx context.Context, method, path string, header http.Header
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
+	if err := ctx.Err(); err != nil {
+		return response{}, &unjudged{"the run was cancelled: " + err.Error(), err}
+	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+path, rd)
 	if err != nil {
 		return response{}, err
@@ -90,7 +100,7 @@ func (t *Target) do(ctx context.Context, method, path string, header http.Header
 	}
 	if t.Sign != nil && method != http.MethodOptions {
 		if err := t.Sign(req); err != nil {
-			return response{}, errors.New("signing the request: " + err.Error())
+			return response{}, &unjudged{"signing the request: " + err.Error(), err}
 		}
 	}
 	if t.Handler != nil {
@@ -117,16 +127,43 @@ func (t *Target) do(ctx context.Context, method, path string, header http.Header
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return response{}, err
+		return response{}, unreachable(ctx, method, path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return response{}, unreachable(ctx, method, path, err)
+	}
 	// net/http moves "Connection: close" into resp.Close; put it back so
 	// that vectors can check it.
 	if resp.Close && resp.Header.Get("Connection") == "" {
 		resp.Header.Set("Connection", "close")
 	}
-	return response{resp.StatusCode, resp.Header, b, resp.ProtoMajor}, err
+	return response{resp.StatusCode, resp.Header, b, resp.ProtoMajor}, nil
+}
+
+// unjudged is an error that keeps a vector from being judged: the target
+// gave no answer, or the run was cancelled (NotJudged).
+type unjudged struct {
+	reason string
+	err    error
+}
+
+func (e *unjudged) Error() string { return e.reason }
+func (e *unjudged) Unwrap() error { return e.err }
+
+// unreachable returns the error of a request that got no complete answer.
+func unreachable(ctx context.Context, method, path string, err error) error {
+	if ctx.Err() != nil {
+		return &unjudged{"the run was cancelled: " + ctx.Err().Error(), err}
+	}
+	return &unjudged{"the target did not answer " + method + " " + path + ": " + err.Error(), err}
+}
+
+// isUnjudged reports whether err keeps a vector from being judged.
+func isUnjudged(err error) bool {
+	var u *unjudged
+	return errors.As(err, &u)
 }
 
 // recorder is the ResponseWriter of in-process requests. It keeps the

@@ -21,8 +21,11 @@ type Configuration struct {
 
 // Rule is one CORSRule element.
 //
-// A nil or empty slice means the element is absent: S3 has no way to store an
-// empty list, and GetBucketCors never shows one.
+// A nil slice means the element is absent. An empty, non-nil slice is an
+// empty JSON list, such as "ExposeHeaders": [], which the S3 console writes:
+// to S3 it means the same as an absent element, since XML cannot show an
+// empty list and GetBucketCors never does, but the JSON forms keep it, so
+// that a configuration read from JSON is written back without loss (C3).
 type Rule struct {
 	// ID is the optional rule identifier (at most 255 characters). Nil means
 	// the element is absent; a pointer to "" means <ID></ID>.

@@ -19,7 +19,9 @@
 // AllowedHeader, AllowedMethod, AllowedOrigin, ExposeHeader, ID,
 // MaxAgeSeconds. Values are kept verbatim: S3 neither trims nor changes the
 // case of what it stores, and neither does this package. An empty JSON list
-// is the same as an absent one, because XML cannot tell them apart.
+// means to S3 the same as an absent one, because XML cannot tell them apart;
+// the JSON forms keep it all the same, so that converting between them loses
+// nothing.
 //
 // # Validation
 //
@@ -33,7 +35,7 @@
 //     has an unknown element, no rule, more than 100 rules, a rule without
 //     AllowedOrigin or AllowedMethod, two ID or MaxAgeSeconds elements in
 //     one rule, an ID over 255 characters, or a MaxAgeSeconds that is not
-//     an integer.
+//     a 32-bit integer.
 //   - InvalidRequest, with a message naming the value: an AllowedMethod other
 //     than GET, PUT, HEAD, POST or DELETE (case-sensitive), an AllowedOrigin
 //     or AllowedHeader with more than one "*", an ExposeHeader with a "*",
@@ -43,7 +45,8 @@
 // that are not URLs ("localhost", "null") and negative MaxAgeSeconds; so does
 // this package. Errors are [*Error] values carrying S3's code, message and
 // status, plus the rule, element and value at fault and an explanation for
-// people. [Configuration.Problems] lists every fault rather than the first.
+// people. [Decode] and [Configuration.Problems] list every fault rather
+// than the first.
 //
 // # Error documents
 //

@@ -43,21 +43,33 @@ func ExampleConfiguration_Encode() {
 	// <CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>
 }
 
-// Problems lists every fault, as a linter would, instead of the first.
+// Decode and Problems list every fault, as a linter would, instead of the
+// first: the faults found while reading, then those of the configuration.
 func ExampleConfiguration_Problems() {
 	c, err := rule.Decode([]byte(`<CORSConfiguration><CORSRule>
 		<AllowedOrigin>https://*.*.example.com</AllowedOrigin>
 		<AllowedMethod>PATCH</AllowedMethod>
 		<ExposeHeader>*</ExposeHeader>
+		<MaxAgeSeconds>an hour</MaxAgeSeconds>
 	</CORSRule></CORSConfiguration>`))
-	if err != nil {
-		panic(err)
+	var faults []error
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		faults = joined.Unwrap()
+	} else if err != nil {
+		faults = []error{err} // the document could not be read
 	}
-	for _, p := range c.Problems() {
-		fmt.Println(p.Element, p.Value)
+	if c != nil {
+		for _, p := range c.Problems() {
+			faults = append(faults, p)
+		}
+	}
+	for _, f := range faults {
+		e := f.(*rule.Error)
+		fmt.Println(e.Code, e.Element, e.Value)
 	}
 	// Output:
-	// AllowedMethod PATCH
-	// AllowedOrigin https://*.*.example.com
-	// ExposeHeader *
+	// MalformedXML MaxAgeSeconds an hour
+	// InvalidRequest AllowedMethod PATCH
+	// InvalidRequest AllowedOrigin https://*.*.example.com
+	// InvalidRequest ExposeHeader *
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -21,7 +22,7 @@ func decodeJSON(doc []byte, form Form) (*Configuration, error) {
 	if form == FormJSON {
 		var top map[string]json.RawMessage
 		if err := json.Unmarshal(doc, &top); err != nil {
-			return nil, jsonFault(-1, "", err)
+			return nil, jsonDocumentFault(doc, err)
 		}
 		if k, ok := firstUnknownKey(doc, top, isTopKey); ok {
 			return nil, malformed(-1, "", k, "unknown key "+strconv.Quote(k)+` at the top of the document; the AWS CLI form is {"CORSRules": [...]}`+topHint(k))
@@ -34,28 +35,32 @@ func decodeJSON(doc []byte, form Form) (*Configuration, error) {
 			return nil, jsonFault(-1, "CORSRules", err)
 		}
 	} else if err := json.Unmarshal(doc, &rules); err != nil {
-		return nil, jsonFault(-1, "", err)
+		return nil, jsonDocumentFault(doc, err)
 	}
 
 	c := &Configuration{Rules: make([]Rule, 0, len(rules))}
+	var faults []*Error
 	for i, raw := range rules {
-		r, err := decodeJSONRule(i, raw)
+		r, err := decodeJSONRule(i, raw, &faults)
 		if err != nil {
 			return nil, err
 		}
 		c.Rules = append(c.Rules, r)
 	}
-	return c, nil
+	return c, joinFaults(faults)
 }
 
-func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
+// decodeJSONRule reads rule index from raw. It returns the faults that stop
+// the reading as its error, and appends to faults those that do not (see
+// Decode).
+func decodeJSONRule(index int, raw json.RawMessage, faults *[]*Error) (Rule, error) {
 	var r Rule
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return r, malformed(index, "", "", "rule "+strconv.Itoa(index)+" is not a JSON object")
 	}
 	if k, ok := firstUnknownKey(raw, fields, isRuleKey); ok {
-		return r, malformed(index, "", k, "unknown key "+strconv.Quote(k)+" in rule "+strconv.Itoa(index)+"; known are ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders and MaxAgeSeconds"+hint(k, FormJSON))
+		*faults = append(*faults, malformed(index, "", k, "unknown key "+strconv.Quote(k)+" in rule "+strconv.Itoa(index)+"; known are ID, AllowedHeaders, AllowedMethods, AllowedOrigins, ExposeHeaders and MaxAgeSeconds"+hint(k, FormJSON)))
 	}
 	lists := []struct {
 		key string
@@ -75,13 +80,18 @@ func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
 		if err := json.Unmarshal(v, &values); err != nil {
 			return r, jsonFault(index, l.key, err)
 		}
+		if values == nil {
+			continue // null: absent (D17)
+		}
+		// An empty list is kept as an empty, non-nil slice, so that the JSON
+		// forms write it back; to S3 it means the same as an absent one (C3).
+		*l.dst = make([]string, 0, len(values))
 		for _, s := range values {
 			if s == nil {
 				return r, malformed(index, l.key, "", strconv.Quote(l.key)+" in rule "+strconv.Itoa(index)+" holds null; remove it or write a string")
 			}
 			*l.dst = append(*l.dst, *s)
 		}
-		// An empty list leaves *l.dst nil: it is an absent element (C3).
 	}
 	if v, ok := fields["ID"]; ok && string(v) != "null" {
 		var id string
@@ -94,12 +104,31 @@ func decodeJSONRule(index int, raw json.RawMessage) (Rule, error) {
 		text := string(bytes.TrimSpace(v))
 		age, err := strconv.ParseInt(text, 10, 32)
 		if err != nil {
-			return r, malformed(index, "MaxAgeSeconds", text, "MaxAgeSeconds "+text+" in rule "+strconv.Itoa(index)+" is not an integer from -2147483648 to 2147483647; write the number of seconds, such as 3000")
+			*faults = append(*faults, malformed(index, "MaxAgeSeconds", text, "rule "+strconv.Itoa(index)+": "+maxAgeDetail(text)))
+		} else {
+			n := int(age)
+			r.MaxAgeSeconds = &n
 		}
-		n := int(age)
-		r.MaxAgeSeconds = &n
 	}
 	return r, nil
+}
+
+// jsonDocumentFault turns an error of encoding/json reading the whole
+// document doc into MalformedXML, pointing at the line and column of a
+// syntax error.
+func jsonDocumentFault(doc []byte, err error) *Error {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return jsonFault(-1, "", err)
+	}
+	at := int(se.Offset)
+	if at > 0 && at <= len(doc) && !strings.HasPrefix(se.Error(), "unexpected end") {
+		at-- // Offset counts the offending byte
+	}
+	at = min(max(at, 0), len(doc))
+	line := 1 + bytes.Count(doc[:at], []byte("\n"))
+	col := 1 + utf8.RuneCount(doc[bytes.LastIndexByte(doc[:at], '\n')+1:at])
+	return malformed(-1, "", "", "the JSON is not well-formed: line "+strconv.Itoa(line)+", column "+strconv.Itoa(col)+": "+se.Error())
 }
 
 func isTopKey(k string) bool  { return k == "CORSRules" }
@@ -164,7 +193,7 @@ func jsonFault(index int, key string, err error) *Error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return malformed(index, key, "", "the JSON is not well-formed at byte "+strconv.FormatInt(se.Offset, 10)+": "+se.Error())
+		return malformed(index, key, "", where+" is JSON that is not well-formed: "+se.Error())
 	case errors.As(err, &te):
 		want := "a list of strings"
 		if key == "ID" {
@@ -189,22 +218,38 @@ func topHint(key string) string {
 	return ""
 }
 
-// jsonRule fixes the key order of a rule object in JSON output.
+// jsonRule fixes the key order of a rule object in JSON output. A nil list
+// is omitted; an empty one is written as [].
 type jsonRule struct {
-	ID             *string  `json:"ID,omitempty"`
-	AllowedHeaders []string `json:"AllowedHeaders,omitempty"`
-	AllowedMethods []string `json:"AllowedMethods,omitempty"`
-	AllowedOrigins []string `json:"AllowedOrigins,omitempty"`
-	ExposeHeaders  []string `json:"ExposeHeaders,omitempty"`
-	MaxAgeSeconds  *int     `json:"MaxAgeSeconds,omitempty"`
+	ID             *string   `json:"ID,omitempty"`
+	AllowedHeaders *[]string `json:"AllowedHeaders,omitempty"`
+	AllowedMethods *[]string `json:"AllowedMethods,omitempty"`
+	AllowedOrigins *[]string `json:"AllowedOrigins,omitempty"`
+	ExposeHeaders  *[]string `json:"ExposeHeaders,omitempty"`
+	MaxAgeSeconds  *int      `json:"MaxAgeSeconds,omitempty"`
+}
+
+// present returns a pointer to l, or nil for a nil l (an absent list).
+func present(l []string) *[]string {
+	if l == nil {
+		return nil
+	}
+	return &l
 }
 
 // encodeJSON writes c as AWS CLI or console JSON, indented by four spaces,
-// with absent members omitted.
+// with absent members omitted and empty lists kept, ending in a newline.
 func (c *Configuration) encodeJSON(f Form) []byte {
 	rules := make([]jsonRule, len(c.Rules))
 	for i, r := range c.Rules {
-		rules[i] = jsonRule(r)
+		rules[i] = jsonRule{
+			ID:             r.ID,
+			AllowedHeaders: present(r.AllowedHeaders),
+			AllowedMethods: present(r.AllowedMethods),
+			AllowedOrigins: present(r.AllowedOrigins),
+			ExposeHeaders:  present(r.ExposeHeaders),
+			MaxAgeSeconds:  r.MaxAgeSeconds,
+		}
 	}
 	var v any = rules
 	if f == FormJSON {

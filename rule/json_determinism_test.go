@@ -122,3 +122,26 @@ func TestJSONRepeatedKnownKey(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONKeepsEmptyLists checks that converting between the JSON forms
+// loses nothing: empty lists, which the console writes (C3), are written
+// back as read, null stays absent (D17), and the JSON ends in a newline like
+// the text file it becomes. The XML form, GetBucketCors's body byte for byte
+// (G2), has no empty list and no final newline.
+func TestJSONKeepsEmptyLists(t *testing.T) {
+	const console = `[{"AllowedHeaders": [], "AllowedMethods": ["GET"], "AllowedOrigins": ["*"], "ExposeHeaders": null}]`
+	c, err := rule.Parse([]byte(console))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[rule.Form]string{
+		rule.FormConsole: "[\n    {\n        \"AllowedHeaders\": [],\n        \"AllowedMethods\": [\n            \"GET\"\n        ],\n        \"AllowedOrigins\": [\n            \"*\"\n        ]\n    }\n]\n",
+		rule.FormJSON:    "{\n    \"CORSRules\": [\n        {\n            \"AllowedHeaders\": [],\n            \"AllowedMethods\": [\n                \"GET\"\n            ],\n            \"AllowedOrigins\": [\n                \"*\"\n            ]\n        }\n    ]\n}\n",
+		rule.FormXML:     `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>`,
+	}
+	for f, w := range want {
+		if got := string(mustEncode(t, c, f)); got != w {
+			t.Errorf("Encode(%v) =\n%s\nwant\n%s", f, got, w)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package rule
 
-import "bytes"
+import (
+	"bytes"
+	"errors"
+)
 
 // Parse reads a CORS configuration in any of the three forms S3 users write
 // and validates it exactly as PutBucketCors does.
@@ -24,6 +27,9 @@ import "bytes"
 func Parse(doc []byte) (*Configuration, error) {
 	c, err := Decode(doc)
 	if err != nil {
+		if first := (*Error)(nil); errors.As(err, &first) {
+			return nil, first // the first of several faults, as S3 answers
+		}
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
@@ -47,12 +53,22 @@ func ParseXML(doc []byte) (*Configuration, error) {
 
 // Decode reads a CORS configuration in any form that [Parse] accepts and
 // checks only what a [Configuration] cannot represent: the 64 KiB size limit,
-// well-formedness, the document's structure, duplicate ID or MaxAgeSeconds
-// elements and MaxAgeSeconds values that are not 32-bit integers. It does not
-// apply S3's other rules, so a linter can decode a faulty configuration and
-// report every problem with [Configuration.Problems].
+// well-formedness, the document's structure, unknown elements, duplicate ID
+// or MaxAgeSeconds elements and MaxAgeSeconds values that are not 32-bit
+// integers. It does not apply S3's other rules, so a linter can decode a
+// faulty configuration and report every problem with
+// [Configuration.Problems].
 //
-// On failure the error is an [*Error], reporting the fault as S3 would.
+// When the document cannot be read (it is too large, not well-formed, or
+// not shaped like a configuration), Decode returns a nil Configuration and
+// an [*Error]. When it can be read to its end, but some rule holds an
+// unknown element or key, a second ID or MaxAgeSeconds, or a MaxAgeSeconds
+// that is not a 32-bit integer, Decode returns the Configuration without
+// those values together with an error joining one [*Error] per fault, in
+// document order ([errors.Join]). Those faults come first in S3's order
+// (D24), so the whole list of what S3 would refuse, one fault after the
+// other, is the joined errors followed by the Configuration's Problems;
+// [errors.As] finds the first, which S3 answers with.
 func Decode(doc []byte) (*Configuration, error) {
 	if len(doc) > MaxDocumentSize {
 		return nil, tooBig(len(doc))
@@ -91,4 +107,16 @@ func detectForm(doc []byte) (Form, error) {
 		return FormConsole, nil
 	}
 	return 0, malformed(-1, "", "", "the document is neither XML (starting with '<') nor JSON (starting with '{' or '[')")
+}
+
+// joinFaults returns nil for no faults, or an error joining them.
+func joinFaults(faults []*Error) error {
+	if len(faults) == 0 {
+		return nil
+	}
+	errs := make([]error, len(faults))
+	for i, f := range faults {
+		errs[i] = f
+	}
+	return errors.Join(errs...)
 }

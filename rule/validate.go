@@ -1,6 +1,7 @@
 package rule
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -17,11 +18,17 @@ func isMethod(m string) bool {
 }
 
 // Validate reports whether S3's PutBucketCors would accept c. It returns nil
-// or the [*Error] S3 answers with: the first fault in S3's order, which
-// checks the document's structure (rule count, each rule's required
-// elements, ID length) before the values of each rule in document order
-// (methods, origins, allowed headers, expose headers). A nil c is a
-// configuration without rules, which S3 refuses as MalformedXML (V5).
+// or the [*Error] S3 answers with: the first fault in S3's order (D24),
+// which checks that each MaxAgeSeconds is a 32-bit integer (D16), then the
+// document's structure (rule count, each rule's required elements, ID
+// length), then the values of each rule in document order (methods,
+// origins, allowed headers, expose headers). A nil c is a configuration
+// without rules, which S3 refuses as MalformedXML (V5).
+//
+// Validate and [Parse] agree: a configuration that Validate accepts is
+// written by [Configuration.Encode] in every form as a document that Parse
+// reads back unchanged, as long as that document fits [MaxDocumentSize],
+// which is a limit on a document's bytes rather than on its content.
 func (c *Configuration) Validate() error {
 	if p := c.problems(true); len(p) > 0 {
 		return p[0]
@@ -46,6 +53,17 @@ func (c *Configuration) problems(first bool) []*Error {
 	add := func(e *Error) bool {
 		errs = append(errs, e)
 		return first
+	}
+
+	// Values that no document can carry to S3, in document order, as
+	// reading a document finds them (D24, step 2): a MaxAgeSeconds outside
+	// the 32-bit range that S3 reads (D16).
+	for i := range c.Rules {
+		if e := c.Rules[i].maxAgeProblem(i); e != nil {
+			if add(e) {
+				return errs
+			}
+		}
 	}
 
 	// Structure, as S3's schema validation sees it (V5, V6, V9, D5), and
@@ -94,6 +112,26 @@ func (c *Configuration) problems(first bool) []*Error {
 		}
 	}
 	return errs
+}
+
+// maxAgeProblem returns the fault of a MaxAgeSeconds that S3 cannot read
+// as an xsd:int (V7, D16), or nil. Decode refuses such a value while
+// reading; a Configuration built in code can hold it.
+func (r *Rule) maxAgeProblem(i int) *Error {
+	if r.MaxAgeSeconds == nil {
+		return nil
+	}
+	age := *r.MaxAgeSeconds
+	if age >= math.MinInt32 && age <= math.MaxInt32 {
+		return nil
+	}
+	text := strconv.Itoa(age)
+	return malformed(i, "MaxAgeSeconds", text, r.label(i)+": "+maxAgeDetail(text))
+}
+
+// maxAgeDetail explains a MaxAgeSeconds value that S3 cannot read (V7, D16).
+func maxAgeDetail(text string) string {
+	return "MaxAgeSeconds " + text + " is not an integer from -2147483648 to 2147483647; write the number of seconds, such as 3000"
 }
 
 // valueProblems returns the faults in the values of rule r (index i), in

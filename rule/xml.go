@@ -25,6 +25,9 @@ type xmlDecoder struct {
 	// declared reports that the document starts with an XML declaration,
 	// the only place one may stand.
 	declared bool
+	// faults are the faults found so far that do not stop the reading (see
+	// Decode), in document order.
+	faults []*Error
 }
 
 func decodeXML(doc []byte) (*Configuration, error) {
@@ -33,7 +36,7 @@ func decodeXML(doc []byte) (*Configuration, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c, nil
+	return c, joinFaults(x.faults)
 }
 
 // fault returns MalformedXML with the decoder's position.
@@ -146,6 +149,7 @@ func (x *xmlDecoder) configuration() (*Configuration, error) {
 
 func (x *xmlDecoder) rule(index int) (Rule, error) {
 	var r Rule
+	var seenID, seenAge bool
 	for {
 		t, err := x.token()
 		if err == io.EOF {
@@ -160,6 +164,13 @@ func (x *xmlDecoder) rule(index int) (Rule, error) {
 				return r, x.fault(index, t.Name.Local, "", "element "+describeName(t.Name)+" is in another namespace than CORSConfiguration")
 			}
 			name := t.Name.Local
+			if !isRuleElement(name) {
+				x.faults = append(x.faults, x.fault(index, name, "", "unknown element "+describeName(t.Name)+" in CORSRule; known are ID, AllowedHeader, AllowedMethod, AllowedOrigin, ExposeHeader and MaxAgeSeconds"+hint(name, FormXML)))
+				if err := x.skip(index, name); err != nil {
+					return r, err
+				}
+				continue
+			}
 			text, err := x.text(index, name)
 			if err != nil {
 				return r, err
@@ -174,21 +185,24 @@ func (x *xmlDecoder) rule(index int) (Rule, error) {
 			case "ExposeHeader":
 				r.ExposeHeaders = append(r.ExposeHeaders, text)
 			case "ID":
-				if r.ID != nil {
-					return r, x.fault(index, name, text, "a CORSRule has at most one ID")
+				if seenID {
+					x.faults = append(x.faults, x.fault(index, name, text, "a CORSRule has at most one ID"))
+					continue
 				}
+				seenID = true
 				r.ID = &text
 			case "MaxAgeSeconds":
-				if r.MaxAgeSeconds != nil {
-					return r, x.fault(index, name, text, "a CORSRule has at most one MaxAgeSeconds")
+				if seenAge {
+					x.faults = append(x.faults, x.fault(index, name, text, "a CORSRule has at most one MaxAgeSeconds"))
+					continue
 				}
+				seenAge = true
 				age, ok := parseMaxAge(text)
 				if !ok {
-					return r, x.fault(index, name, text, "MaxAgeSeconds "+strconv.Quote(text)+" is not an integer from -2147483648 to 2147483647; write the number of seconds, such as 3000")
+					x.faults = append(x.faults, x.fault(index, name, text, maxAgeDetail(strconv.Quote(text))))
+					continue
 				}
 				r.MaxAgeSeconds = &age
-			default:
-				return r, x.fault(index, name, "", "unknown element "+describeName(t.Name)+" in CORSRule; known are ID, AllowedHeader, AllowedMethod, AllowedOrigin, ExposeHeader and MaxAgeSeconds"+hint(name, FormXML))
 			}
 		case xml.EndElement:
 			return r, nil
@@ -225,6 +239,40 @@ func (x *xmlDecoder) text(index int, name string) (string, error) {
 			return "", x.fault(index, name, "", "directives (<!...>) are not allowed")
 		}
 	}
+}
+
+// skip reads the content of an unknown element up to its end tag, still
+// checking that it is well-formed.
+func (x *xmlDecoder) skip(index int, name string) error {
+	for depth := 0; ; {
+		t, err := x.token()
+		if err == io.EOF {
+			return x.fault(index, name, "", "the document ends inside "+name)
+		}
+		if err != nil {
+			return err
+		}
+		switch t.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
+		case xml.Directive:
+			return x.fault(index, name, "", "directives (<!...>) are not allowed")
+		}
+	}
+}
+
+// isRuleElement reports whether name is an element of CORSRule.
+func isRuleElement(name string) bool {
+	switch name {
+	case "AllowedHeader", "AllowedMethod", "AllowedOrigin", "ExposeHeader", "ID", "MaxAgeSeconds":
+		return true
+	}
+	return false
 }
 
 func (x *xmlDecoder) named(n xml.Name, local string) bool {
@@ -290,9 +338,12 @@ func hint(name string, form Form) string {
 // returns: the XML declaration and a newline, then a one-line
 // CORSConfiguration in the S3 namespace whose rules list AllowedHeader,
 // AllowedMethod, AllowedOrigin, ExposeHeader, ID and MaxAgeSeconds in that
-// order, each value as stored (G1, D6). The JSON forms are indented like
-// the AWS CLI's output. Decoding what Encode writes gives back c for every
-// configuration that [Parse] accepts.
+// order, each value as stored (G1, D6), with no final newline, since it is
+// a response body. The JSON forms are indented like the AWS CLI's output and
+// end in a newline, as a text file does; they keep empty lists, which XML
+// cannot show. Decoding what Encode writes gives back c for every
+// configuration that [Configuration.Validate] accepts, except that the XML
+// form reads an empty list back as absent.
 //
 // Encode returns an error only for a Form other than [FormXML], [FormJSON]
 // and [FormConsole]. A nil c is written as a configuration without rules.

@@ -144,7 +144,7 @@ func TestBucketCORSAPIAsStore(t *testing.T) {
 		body   []byte
 	}{
 		{"get before put", "GET", "/demo?cors", nil, nil},
-		{"put", "PUT", "/demo?cors", nil, doc},
+		{"put without a digest", "PUT", "/demo?cors", nil, doc},
 		{"get", "GET", "/demo?cors", nil, nil},
 		{"put with Content-MD5", "PUT", "/demo?cors", http.Header{"Content-Md5": {b64(md5sum[:])}}, doc},
 		{"put with wrong Content-MD5", "PUT", "/demo?cors", http.Header{"Content-Md5": {b64(make([]byte, 16))}}, doc},
@@ -255,6 +255,8 @@ func TestDeleteBucketDropsCORS(t *testing.T) {
 	doc := []byte(`<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin>` +
 		`<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`)
 	preflight := http.Header{"Origin": {"https://app.example.com"}, "Access-Control-Request-Method": {"GET"}}
+	sum := md5.Sum(doc)
+	digest := http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}
 	for _, s := range []struct {
 		method, path string
 		header       http.Header
@@ -262,7 +264,7 @@ func TestDeleteBucketDropsCORS(t *testing.T) {
 		status       int
 	}{
 		{"PUT", "/demo", nil, nil, 200},
-		{"PUT", "/demo?cors", nil, doc, 200},
+		{"PUT", "/demo?cors", digest, doc, 200},
 		{"OPTIONS", "/demo/a.txt", preflight, nil, 200},
 		{"DELETE", "/demo", nil, nil, 204},
 		{"OPTIONS", "/demo/a.txt", preflight, nil, 403}, // Bucket not found

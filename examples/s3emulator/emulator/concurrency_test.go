@@ -60,6 +60,7 @@ func TestConcurrentConfigurationChanges(t *testing.T) {
 			for j := range 20 {
 				doc := fmt.Sprintf(`<CORSConfiguration><CORSRule><AllowedOrigin>https://%d.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`, j)
 				req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s/race-%d?cors", endpoint, i), strings.NewReader(doc))
+				req.Header.Set("Content-MD5", md5Of(doc))
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Error(err)

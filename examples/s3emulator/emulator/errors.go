@@ -3,6 +3,7 @@ package emulator
 import (
 	"net/http"
 
+	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -13,19 +14,10 @@ const (
 	messageNotEnabled   = "CORSResponse: CORS is not enabled for this bucket."
 )
 
-// writeError writes an S3 XML error response the way S3 does: Content-Type
-// application/xml, chunked (no Content-Length), RequestId and HostId equal
-// to the x-amz-request-id and x-amz-id-2 headers.
+// writeError writes an S3 XML error response the way S3 does, as the bucket
+// CORS API writes its own: Content-Type application/xml, chunked (no
+// Content-Length), RequestId and HostId equal to the x-amz-request-id and
+// x-amz-id-2 headers that ServeHTTP set.
 func writeError(w http.ResponseWriter, r *http.Request, status int, doc rule.ErrorDocument) {
-	doc.RequestID, doc.HostID = requestIDs(r)
-	h := w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Del("Content-Length")
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	// Flushing before the body makes net/http send it chunked, as S3 does.
-	_ = http.NewResponseController(w).Flush()
-	_, _ = w.Write(doc.AppendXML(nil))
+	bucket.Reply{Status: status, Error: &doc}.ServeHTTP(w, r)
 }

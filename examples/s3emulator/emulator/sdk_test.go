@@ -422,7 +422,7 @@ func TestDigests(t *testing.T) {
 		{"x-amz-checksum-crc32c", crc32cOf(doc), 200, ""},
 		{"x-amz-checksum-sha1", sha1Of(doc), 200, ""},
 		{"x-amz-checksum-sha256", sha256Of(doc), 200, ""},
-		{"", "", 200, ""}, // neither is required
+		{"", "", 400, "InvalidRequest"}, // one of them is required (V1, D23)
 	} {
 		req, _ := http.NewRequest(http.MethodPut, endpoint+"/digests?cors", strings.NewReader(doc))
 		if tc.header != "" {

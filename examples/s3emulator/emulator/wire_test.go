@@ -48,6 +48,7 @@ func TestBucketCorsWire(t *testing.T) {
 		`<ExposeHeader>x-AMZ-Version-Id</ExposeHeader><AllowedHeader>X-Amz-*</AllowedHeader></CORSRule>` +
 		`<CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>`
 	req, _ := http.NewRequest(http.MethodPut, endpoint+"/wire?cors", strings.NewReader(doc))
+	req.Header.Set("Content-MD5", md5Of(doc))
 	put, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -81,6 +82,7 @@ func TestPutBucketCorsRefusesJSON(t *testing.T) {
 		`{"CORSRules": "not a list"}`,
 	} {
 		req, _ := http.NewRequest(http.MethodPut, endpoint+"/json?cors", strings.NewReader(doc))
+		req.Header.Set("Content-MD5", md5Of(doc))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
