@@ -33,15 +33,17 @@ import (
 // were requested, and an error message that quotes the request.
 func (p *Policy) Evaluate(req Request) Result {
 	var res Result
-	p.evaluate(&req, &res)
+	p.evaluate(&req, &res, nil)
 	return res
 }
 
 // evaluate is Evaluate into a zero Result that the caller provides, which
-// spares the middleware copying Results around.
-func (p *Policy) evaluate(req *Request, res *Result) {
+// spares the middleware copying Results around. A preflight's
+// Access-Control-Allow-Headers value is written into the unused capacity of
+// scratch when it fits there (see requestheaders.JoinInto).
+func (p *Policy) evaluate(req *Request, res *Result, scratch []byte) {
 	if req.Method == http.MethodOptions {
-		p.preflight(req, res)
+		p.preflight(req, res, scratch)
 		return
 	}
 	if i := p.actual(req, p.originRules(req.Origin), &res.fields); i >= 0 {
@@ -67,14 +69,14 @@ func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs *fieldSet) in
 	if origins.IsEmpty() {
 		return -1
 	}
-	i, allowHeaders := p.match(req, req.matchMethod(), origins) // M2
+	i, allowHeaders := p.match(req, req.matchMethod(), origins, nil) // M2
 	if i >= 0 {
 		p.allow(i, req, allowHeaders, fs)
 	}
 	return i
 }
 
-func (p *Policy) preflight(req *Request, res *Result) {
+func (p *Policy) preflight(req *Request, res *Result, scratch []byte) {
 	res.Preflight = true
 	switch {
 	case req.Origin == "": // P1, D7
@@ -95,7 +97,7 @@ func (p *Policy) preflight(req *Request, res *Result) {
 		refuse(res, http.StatusBadRequest, codeBadRequest, messageInvalidRequestMethod+m, "", "")
 		return
 	}
-	i, allowHeaders := p.match(req, req.RequestMethod, p.origins.Match(req.Origin))
+	i, allowHeaders := p.match(req, req.RequestMethod, p.origins.Match(req.Origin), scratch)
 	if i < 0 { // P5
 		refuse(res, http.StatusForbidden, codeAccessForbidden, messageNotAllowed, req.RequestMethod, req.Target.resourceType())
 		return
@@ -122,8 +124,8 @@ func refuse(res *Result, status int, code, message, method, resourceType string)
 // match returns the first rule among origins, the rules allowing the
 // origin of req, that allows its method and requested headers (M1), or -1, together with the requested header names
 // lower-cased and joined with ", " (the Access-Control-Allow-Headers value
-// of a match, H4).
-func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (rule int, allowHeaders string) {
+// of a match, H4), written into scratch when it fits there.
+func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet, scratch []byte) (rule int, allowHeaders string) {
 	m := methodIndex(method) // M3: exact comparison
 	if m < 0 {
 		return -1, ""
@@ -132,7 +134,7 @@ func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (r
 	if candidates.IsEmpty() {
 		return -1, ""
 	}
-	names, ok := requestheaders.Join(req.RequestHeaders)
+	names, ok := requestheaders.JoinInto(scratch, req.RequestHeaders)
 	if !ok { // D11
 		return -1, ""
 	}

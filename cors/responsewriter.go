@@ -20,17 +20,17 @@ import (
 // (R5: error responses get them too).
 //
 // The wrapper holds every value it puts into the header map, so that one
-// allocation serves the whole response: each field is set to a
-// one-element slice of vals, and no two responses ever share a slice.
+// allocation serves the whole response: the evaluation writes the fields
+// straight into the wrapper, each field is set to a one-element slice of
+// its values, and no two responses ever share a slice.
 //
 // It offers the optional interfaces [http.Flusher], [http.Hijacker] and
 // [io.ReaderFrom] exactly when the writer it wraps does (see wrap), so
 // that a handler probing for them learns the truth.
 type responseWriter struct {
 	http.ResponseWriter
-	vals    *[fieldCount]string // the values of the fields to set, or nil
-	set     uint16              // bit f is set when vals[f] is to be set
-	strip   bool                // delete the Access-Control-* fields the handler set
+	fields  *fieldSet // the fields to set, or nil
+	strip   bool      // delete the Access-Control-* fields the handler set
 	applied bool
 }
 
@@ -38,32 +38,31 @@ type responseWriter struct {
 // reach the responseWriter inside any of them.
 func (w *responseWriter) base() *responseWriter { return w }
 
-// withFields is a writer variant W and the values of the fields it
-// applies, in one allocation.
+// withFields is a writer variant W and the fields it applies, in one
+// allocation.
 type withFields[W any] struct {
-	w    W
-	vals [fieldCount]string
+	w      W
+	fields fieldSet
 }
 
-// newWriter allocates the variant W for w, with a copy of fields when
-// there are any: one small allocation when there is nothing to set, one
-// larger one otherwise.
+// newWriter allocates the variant W for w, with an empty fieldSet for the
+// caller to fill in when fields is true: one small allocation without
+// fields, one larger one with them.
 func newWriter[W any, PW interface {
 	*W
 	http.ResponseWriter
 	base() *responseWriter
-}](w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
+}](w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *responseWriter) {
 	var cw PW
 	var b *responseWriter
-	if fields.set == 0 {
+	if !fields {
 		cw = PW(new(W))
 		b = cw.base()
 	} else {
 		x := new(withFields[W])
-		x.vals = fields.vals
 		cw = PW(&x.w)
 		b = cw.base()
-		b.vals, b.set = &x.vals, fields.set
+		b.fields = &x.fields
 	}
 	b.ResponseWriter, b.strip = w, strip
 	return cw, b
@@ -100,10 +99,11 @@ func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.hijack()
 }
 
-// wrap returns a writer for w that will apply fields (and, with strip,
-// remove the handler's own Access-Control-* fields), offering the optional
-// interfaces w offers, and the responseWriter inside it.
-func wrap(w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
+// wrap returns a writer for w that will apply the fields put into the
+// fieldSet of the responseWriter inside it, which it has when fields is
+// true (and, with strip, remove the handler's own Access-Control-* fields),
+// offering the optional interfaces w offers, and that responseWriter.
+func wrap(w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *responseWriter) {
 	_, f := w.(http.Flusher)
 	_, h := w.(http.Hijacker)
 	_, rf := w.(io.ReaderFrom)
@@ -127,7 +127,7 @@ func wrap(w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWri
 }
 
 // apply puts the CORS fields into the header map, once. Each field is set
-// to its own one-element slice of vals.
+// to its own one-element slice of the fieldSet's values.
 func (w *responseWriter) apply() {
 	if w.applied {
 		return
@@ -138,12 +138,12 @@ func (w *responseWriter) apply() {
 	if w.strip && !fresh {
 		stripAccessControl(h)
 	}
-	if w.vals == nil {
+	if w.fields == nil {
 		return
 	}
 	for f := range fieldCount {
-		if w.set&(1<<f) != 0 {
-			setField(h, fieldNames[f], w.vals[f:f+1:f+1], fresh)
+		if w.fields.set&(1<<f) != 0 {
+			setField(h, fieldNames[f], w.fields.vals[f:f+1:f+1], fresh)
 		}
 	}
 }
