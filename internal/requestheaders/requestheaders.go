@@ -1,6 +1,10 @@
 // Package requestheaders reads the Access-Control-Request-Headers field as
 // S3 does (M5, D7, D10, D11), for the engine and for the tools that explain
 // its answers, so that both see the same names.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package requestheaders
 
 import (
