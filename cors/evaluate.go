@@ -46,7 +46,7 @@ func (p *Policy) evaluate(req *Request, res *Result, scratch []byte) {
 		p.preflight(req, res, scratch)
 		return
 	}
-	if i := p.actual(req, p.originRules(req.Origin), &res.fields); i >= 0 {
+	if i := p.actual(req, p.originRules(req.Origin), res.fields.sink()); i >= 0 {
 		res.Matched, res.Rule = true, i
 	}
 }
@@ -65,7 +65,7 @@ func (p *Policy) originRules(origin string) wildcard.RuleSet {
 // returns the index of the matching rule, or -1. The middleware calls it
 // with the fields of its response writer, once it knows that some rule
 // allows the origin.
-func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs *fieldSet) int {
+func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs fieldSink) int {
 	if origins.IsEmpty() {
 		return -1
 	}
@@ -103,7 +103,7 @@ func (p *Policy) preflight(req *Request, res *Result, scratch []byte) {
 		return
 	}
 	res.Status, res.Matched, res.Rule = http.StatusOK, true, i // P6
-	p.allow(i, req, allowHeaders, &res.fields)
+	p.allow(i, req, allowHeaders, res.fields.sink())
 }
 
 // methodOrOptions is the Method element of a 403 refusal (D8).
@@ -161,7 +161,7 @@ func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet, sc
 }
 
 // allow fills in the headers of rule i for req (H1–H8).
-func (p *Policy) allow(i int, req *Request, allowHeaders string, res *fieldSet) {
+func (p *Policy) allow(i int, req *Request, allowHeaders string, res fieldSink) {
 	r := &p.rules[i]
 	if r.allowAll { // H1, D3
 		res.add(fieldAllowOrigin, "*")

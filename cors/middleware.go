@@ -288,8 +288,8 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if m.opts.cacheSafeVary {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
 				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
-				base.fields.add(fieldVary, headerOrigin)
-				m.observe(r, Result{fields: *base.fields})
+				base.sink().add(fieldVary, headerOrigin)
+				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})
 				m.next.ServeHTTP(cw, r)
 				base.apply()
 				return
@@ -311,15 +311,15 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	i := -1
 	if !origins.IsEmpty() {
 		req := requestOf(r, origin, target)
-		i = p.actual(&req, origins, base.fields)
+		i = p.actual(&req, origins, base.sink())
 	}
 	if i < 0 && vary {
-		base.fields.add(fieldVary, headerOrigin)
+		base.sink().add(fieldVary, headerOrigin)
 	}
 	if m.opts.observer != nil {
 		res := Result{Matched: i >= 0, Rule: max(i, 0)}
-		if base.fields != nil {
-			res.fields = *base.fields
+		if base.vals != nil {
+			res.fields = fieldSet{vals: *base.vals, set: base.set}
 		}
 		m.opts.observer(r, res)
 	}

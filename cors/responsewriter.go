@@ -21,16 +21,17 @@ import (
 //
 // The wrapper holds every value it puts into the header map, so that one
 // allocation serves the whole response: the evaluation writes the fields
-// straight into the wrapper, each field is set to a one-element slice of
-// its values, and no two responses ever share a slice.
+// straight into the wrapper (see sink), each field is set to a
+// one-element slice of vals, and no two responses ever share a slice.
 //
 // It offers the optional interfaces [http.Flusher], [http.Hijacker] and
 // [io.ReaderFrom] exactly when the writer it wraps does (see wrap), so
 // that a handler probing for them learns the truth.
 type responseWriter struct {
 	http.ResponseWriter
-	fields  *fieldSet // the fields to set, or nil
-	strip   bool      // delete the Access-Control-* fields the handler set
+	vals    *[fieldCount]string // the values of the fields to set, or nil
+	set     uint16              // bit f is set when vals[f] is to be set
+	strip   bool                // delete the Access-Control-* fields the handler set
 	applied bool
 }
 
@@ -38,16 +39,20 @@ type responseWriter struct {
 // reach the responseWriter inside any of them.
 func (w *responseWriter) base() *responseWriter { return w }
 
-// withFields is a writer variant W and the fields it applies, in one
-// allocation.
+// sink returns where the evaluation puts the fields that w applies. Only
+// a writer made with room for fields has one.
+func (w *responseWriter) sink() fieldSink { return fieldSink{w.vals, &w.set} }
+
+// withFields is a writer variant W and the values of the fields it
+// applies, in one allocation.
 type withFields[W any] struct {
-	w      W
-	fields fieldSet
+	w    W
+	vals [fieldCount]string
 }
 
-// newWriter allocates the variant W for w, with an empty fieldSet for the
-// caller to fill in when fields is true: one small allocation without
-// fields, one larger one with them.
+// newWriter allocates the variant W for w, with room for the values of
+// the fields when fields is true, for the caller to fill in through sink:
+// one small allocation without fields, one larger one with them.
 func newWriter[W any, PW interface {
 	*W
 	http.ResponseWriter
@@ -62,7 +67,7 @@ func newWriter[W any, PW interface {
 		x := new(withFields[W])
 		cw = PW(&x.w)
 		b = cw.base()
-		b.fields = &x.fields
+		b.vals = &x.vals
 	}
 	b.ResponseWriter, b.strip = w, strip
 	return cw, b
@@ -100,8 +105,8 @@ func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // wrap returns a writer for w that will apply the fields put into the
-// fieldSet of the responseWriter inside it, which it has when fields is
-// true (and, with strip, remove the handler's own Access-Control-* fields),
+// sink of the responseWriter inside it, which it has when fields is true
+// (and, with strip, remove the handler's own Access-Control-* fields),
 // offering the optional interfaces w offers, and that responseWriter.
 func wrap(w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *responseWriter) {
 	_, f := w.(http.Flusher)
@@ -127,7 +132,7 @@ func wrap(w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *resp
 }
 
 // apply puts the CORS fields into the header map, once. Each field is set
-// to its own one-element slice of the fieldSet's values.
+// to its own one-element slice of vals.
 func (w *responseWriter) apply() {
 	if w.applied {
 		return
@@ -138,12 +143,12 @@ func (w *responseWriter) apply() {
 	if w.strip && !fresh {
 		stripAccessControl(h)
 	}
-	if w.fields == nil {
+	if w.vals == nil {
 		return
 	}
 	for f := range fieldCount {
-		if w.fields.set&(1<<f) != 0 {
-			setField(h, fieldNames[f], w.fields.vals[f:f+1:f+1], fresh)
+		if w.set&(1<<f) != 0 {
+			setField(h, fieldNames[f], w.vals[f:f+1:f+1], fresh)
 		}
 	}
 }
