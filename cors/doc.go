@@ -60,6 +60,11 @@
 // then blocks. [WithCacheSafeVary] adds "Vary: Origin" to every response of
 // a configured bucket to prevent that, at the price of departing from S3.
 //
+// The middleware never explains a refusal in its response, as S3 does not.
+// [WithObserver] shows each request and its [Result] to a function of
+// yours, for logging why a request was refused in production;
+// [Policy.Explain] gives the rule-by-rule account.
+//
 // # Behaviour IDs
 //
 // Identifiers such as P5, H7 or D13 in this package's documentation name
