@@ -10,16 +10,16 @@ import (
 
 // The values of X-Amz-Content-Sha256 besides a hex SHA-256 of the body.
 const (
-	unsignedPayload               = "UNSIGNED-PAYLOAD"
-	streamingSigned               = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
-	streamingSignedTrailer        = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-	streamingUnsignedTrailer      = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-	streamingECDSA                = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
-	streamingECDSATrailer         = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
-	trailerSignatureHeader        = "x-amz-trailer-signature"
-	chunkSignaturePrefix          = "chunk-signature="
-	crlf                          = "\r\n"
-	maxChunkSizeDigits            = 16 // hexadecimal digits of a chunk size
+	unsignedPayload          = "UNSIGNED-PAYLOAD"
+	streamingSigned          = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+	streamingSignedTrailer   = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+	streamingUnsignedTrailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+	streamingECDSA           = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+	streamingECDSATrailer    = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER"
+	trailerSignatureHeader   = "x-amz-trailer-signature"
+	chunkSignaturePrefix     = "chunk-signature="
+	crlf                     = "\r\n"
+	maxChunkSizeDigits       = 16 // hexadecimal digits of a chunk size
 	// maxChunkHeaderSize bounds a chunk's header line: the longest size,
 	// the signature and CRLF, with room to spare.
 	maxChunkHeaderSize = 2 * (maxChunkSizeDigits + len(";"+chunkSignaturePrefix) + 2*sha256.Size + len(crlf))
@@ -67,13 +67,13 @@ func (c *chain) trailerStringToSign(trailer string) string {
 type chunkState int
 
 const (
-	inHeader   chunkState = iota // a chunk's header line
-	inData                       // a chunk's data
-	inDataCR                     // the CRLF after a chunk's data
-	inDataLF                     //
-	inFinal                      // the CRLF after the final chunk (no trailer)
-	inTrailer                    // the trailing header lines
-	done                         // nothing may follow
+	inHeader  chunkState = iota // a chunk's header line
+	inData                      // a chunk's data
+	inDataCR                    // the CRLF after a chunk's data
+	inDataLF                    //
+	inFinal                     // the CRLF after the final chunk (no trailer)
+	inTrailer                   // the trailing header lines
+	done                        // nothing may follow
 )
 
 // A chunkCheck checks every chunk signature of an aws-chunked body, and
