@@ -20,7 +20,7 @@
 //
 // The emulator uses path-style addressing (http://host/bucket/key). By
 // default it does not authenticate: any credentials, or none, are accepted.
-// With WithAuth it verifies AWS Signature Version 4 on every request except
+// With WithCredentials it verifies AWS Signature Version 4 on every request except
 // preflights, as S3 does.
 package emulator
 
@@ -32,6 +32,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -50,7 +51,8 @@ type Emulator struct {
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
 
-	// auth verifies form uploads (WithAuth); nil: no authentication.
+	// auth verifies form uploads (WithCredentials); nil: no
+	// authentication.
 	auth *sigv4.Verifier
 
 	// store holds every bucket's CORS configuration, resolves the
@@ -63,7 +65,10 @@ type Option func(*settings)
 
 type settings struct {
 	corsOptions []cors.Option
-	auth        *sigv4.Verifier // WithAuth; nil: no authentication
+	// WithCredentials; nil: no authentication.
+	secrets map[string]string
+	region  string
+	now     func() time.Time // WithClock
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -78,14 +83,15 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New(), auth: s.auth}
+	e := &Emulator{backend: s3mem.New(), auth: s.verifier()}
 	e.s3 = gofakes3.New(e.backend).Server()
 	e.store = bucket.NewStore(e.bucketExists)
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
-	// Authentication (WithAuth) sits inside the CORS middleware: preflights
-	// never reach it, and its errors get the bucket's CORS headers.
-	e.buckets = mw(s.authenticate(http.HandlerFunc(e.route)))
-	e.service = s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
+	// Authentication (WithCredentials) sits inside the CORS middleware:
+	// preflights never reach it, and its errors get the bucket's CORS
+	// headers.
+	e.buckets = mw(authenticate(e.auth, http.HandlerFunc(e.route)))
+	e.service = authenticate(e.auth, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
 	return e
 }
 
