@@ -55,16 +55,17 @@ func (s *settings) verifier() *sigv4.Verifier {
 	return &sigv4.Verifier{Secrets: s.secrets, Region: s.region, Now: s.now}
 }
 
-// authenticate returns h behind the settings' verifier, or h itself when
-// the emulator does not authenticate.
-func authenticate(v *sigv4.Verifier, h http.Handler) http.Handler {
-	if v == nil {
+// authenticate returns h behind the emulator's verifier, or h itself when
+// the emulator does not authenticate. A read of a public-read bucket
+// without any signature passes unverified, as on S3.
+func (e *Emulator) authenticate(h http.Handler) http.Handler {
+	if e.auth == nil {
 		return h
 	}
-	verified := v.Handler(h, refuse)
+	verified := e.auth.Handler(h, refuse)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isFormUpload(r) {
-			// Its signature is in the form: servePost verifies it.
+		if isFormUpload(r) || e.anonymousRead(r) {
+			// A form's signature is in the form: servePost verifies it.
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -58,6 +58,9 @@ type Emulator struct {
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
+
+	// acls holds the buckets' canned ACLs.
+	acls acls
 }
 
 // Option configures an Emulator.
@@ -84,14 +87,14 @@ func New(opts ...Option) *Emulator {
 		o(&s)
 	}
 	e := &Emulator{backend: s3mem.New(), auth: s.verifier()}
-	e.s3 = gofakes3.New(e.backend).Server()
+	e.s3 = gofakes3.New(memBackend{e.backend}).Server()
 	e.store = bucket.NewStore(e.bucketExists)
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	// Authentication (WithCredentials) sits inside the CORS middleware:
 	// preflights never reach it, and its errors get the bucket's CORS
 	// headers.
-	e.buckets = mw(authenticate(e.auth, http.HandlerFunc(e.route)))
-	e.service = authenticate(e.auth, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
+	e.buckets = mw(e.authenticate(http.HandlerFunc(e.route)))
+	e.service = e.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
 	return e
 }
 
@@ -104,6 +107,7 @@ func (e *Emulator) CreateBucket(name string) error {
 		return err
 	}
 	e.store.Delete(name)
+	e.acls.set(name, ACLPrivate)
 	return nil
 }
 
@@ -196,6 +200,14 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 		e.store.ServeHTTP(w, r) // PutBucketCors, GetBucketCors, DeleteBucketCors
 		return
 	}
+	if key == "" && r.URL.Query().Has("acl") {
+		e.serveACL(w, r, bucket) // PutBucketAcl, GetBucketAcl
+		return
+	}
+	if key == "" && r.Method == http.MethodPut && (r.URL.RawQuery == "" || strings.HasPrefix(r.URL.RawQuery, "x-id=CreateBucket")) {
+		e.createBucket(w, r, bucket)
+		return
+	}
 	if isFormUpload(r) {
 		e.servePost(w, r, bucket) // POST Object, an upload from an HTML form
 		return
@@ -203,16 +215,32 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 	e.serveBackend(w, r, bucket)
 }
 
-// serveBackend passes the request to gofakes3, without its CORS headers.
-func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket string) {
+// createBucket serves CreateBucket, with the canned ACL of x-amz-acl.
+func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, bucket string) {
+	acl, status, doc := cannedACL(r)
+	if doc != nil {
+		writeError(w, r, status, *doc)
+		return
+	}
+	if e.serveBackend(w, r, bucket) == http.StatusOK {
+		e.acls.set(bucket, acl)
+	}
+}
+
+// serveBackend passes the request to gofakes3, without its CORS headers,
+// and returns the status of its answer.
+func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket string) int {
 	bw := &backendWriter{w: w, h: http.Header{}}
 	e.s3.ServeHTTP(bw, r)
 	bw.finish()
 	// gofakes3 deletes a bucket on DELETE /bucket (also with sub-resources
-	// it does not know); the bucket's CORS configuration goes with it.
+	// it does not know); the bucket's CORS configuration and ACL go with
+	// it.
 	if r.Method == http.MethodDelete && bucket != "" && !e.bucketExists(bucket) {
 		e.store.Delete(bucket)
+		e.acls.set(bucket, ACLPrivate)
 	}
+	return bw.status
 }
 
 func (e *Emulator) bucketExists(name string) bool {
@@ -234,9 +262,10 @@ func splitPath(p string) (bucket, key string) {
 // headers the response gets. gofakes3 cannot overwrite them either, because
 // it never sees the real header map.
 type backendWriter struct {
-	w     http.ResponseWriter
-	h     http.Header
-	wrote bool
+	w      http.ResponseWriter
+	h      http.Header
+	wrote  bool
+	status int
 }
 
 func (b *backendWriter) Header() http.Header { return b.h }
@@ -246,6 +275,7 @@ func (b *backendWriter) WriteHeader(code int) {
 		return
 	}
 	b.wrote = true
+	b.status = code
 	dst := b.w.Header()
 	for k, v := range b.h {
 		if strings.HasPrefix(http.CanonicalHeaderKey(k), "Access-Control-") {
