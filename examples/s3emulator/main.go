@@ -41,6 +41,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
 	region := flag.String("region", "us-east-1", "the region requests must be signed for (with -auth)")
+	sigV2 := flag.Bool("sigv2", false, "with -auth, accept AWS Signature Version 2 as well, as S3's older regions do")
 	var buckets listFlag
 	keys := credentialsFlag{}
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
@@ -53,6 +54,9 @@ func main() {
 	}
 	if len(keys) > 0 {
 		opts = append(opts, emulator.WithCredentials(*region, keys))
+		if *sigV2 {
+			opts = append(opts, emulator.WithSignatureV2())
+		}
 	}
 	e := emulator.New(opts...)
 	for _, b := range buckets {

@@ -72,6 +72,14 @@ type Verifier struct {
 	// Now returns the current time; nil means time.Now. Tests set it to
 	// control the expiry of presigned URLs and the skew of signed requests.
 	Now func() time.Time
+
+	// SignatureV2 makes Verify accept requests signed with AWS Signature
+	// Version 2 as well, in the Authorization header ("AWS
+	// AccessKeyId:Signature") or in a presigned URL (AWSAccessKeyId,
+	// Expires, Signature), as S3 still does in the regions that opened
+	// before 2014. Signature Version 2 does not sign the body. false, the
+	// default, refuses them with InvalidRequest, as the newer regions do.
+	SignatureV2 bool
 }
 
 func (v *Verifier) region() string {
@@ -188,11 +196,17 @@ func (v *Verifier) verify(r *http.Request) *Error {
 	case header && presigned:
 		return invalidArgument(messageOneMechanism, "Authorization", auth[0])
 	case header:
+		if v.SignatureV2 && strings.HasPrefix(auth[0], "AWS ") {
+			return v.verifyV2Header(r, auth[0])
+		}
 		return v.verifyHeader(r, auth[0])
 	case presigned:
 		return v.verifyQuery(r, q)
 	case q.Has("AWSAccessKeyId") && q.Has("Signature"):
 		// A presigned URL of Signature Version 2.
+		if v.SignatureV2 {
+			return v.verifyV2Query(r, q)
+		}
 		return unsupportedMechanism()
 	default:
 		return accessDenied()

@@ -46,13 +46,22 @@ func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.now = now }
 }
 
+// WithSignatureV2 makes the emulator, when it authenticates (see
+// [WithCredentials]), accept requests signed with AWS Signature Version 2
+// as well, in the Authorization header or as a presigned URL, as S3 still
+// does in the regions that opened before 2014. Without it they are refused
+// with InvalidRequest, as in the newer regions.
+func WithSignatureV2() Option {
+	return func(s *settings) { s.signatureV2 = true }
+}
+
 // verifier returns the verifier of the settings' credentials, or nil when
 // the emulator does not authenticate.
 func (s *settings) verifier() *sigv4.Verifier {
 	if s.secrets == nil {
 		return nil
 	}
-	return &sigv4.Verifier{Secrets: s.secrets, Region: s.region, Now: s.now}
+	return &sigv4.Verifier{Secrets: s.secrets, Region: s.region, Now: s.now, SignatureV2: s.signatureV2}
 }
 
 // authenticate returns h behind the emulator's verifier, or h itself when

@@ -72,6 +72,8 @@ type settings struct {
 	secrets map[string]string
 	region  string
 	now     func() time.Time // WithClock
+
+	signatureV2 bool // WithSignatureV2
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
