@@ -3,13 +3,15 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
+//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
-// -auth they need no credentials. With -auth, every request except a
-// preflight must be signed with AWS Signature Version 4 (Authorization
-// header, presigned URL or, for an upload from an HTML form, POST policy)
-// with one of the given keys, for -region, as on S3. For example, with the AWS CLI:
+// -auth they need no credentials. With -auth, given once per user, every
+// request except a preflight must be signed with AWS Signature Version 4
+// (Authorization header, presigned URL or, for an upload from an HTML form,
+// POST policy) with one of the given keys, for -region, as on S3; -sigv2
+// accepts Signature Version 2 as well. A bucket created or set public-read
+// (x-amz-acl) can be read by anyone without signing. For example, with the AWS CLI:
 //
 //	aws --endpoint-url http://127.0.0.1:9000 s3api create-bucket --bucket demo
 //	aws --endpoint-url http://127.0.0.1:9000 s3api put-bucket-cors --bucket demo \

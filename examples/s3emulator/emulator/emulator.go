@@ -20,8 +20,16 @@
 //
 // The emulator uses path-style addressing (http://host/bucket/key). By
 // default it does not authenticate: any credentials, or none, are accepted.
-// With WithCredentials it verifies AWS Signature Version 4 on every request except
-// preflights, as S3 does.
+// With WithCredentials it verifies AWS Signature Version 4 on every request
+// except preflights, as S3 does, for one or more users (access keys); with
+// WithSignatureV2, Signature Version 2 as well.
+//
+// Buckets have a canned ACL, private (the default) or public-read, set by
+// x-amz-acl on CreateBucket, by PutBucketAcl (PUT /bucket?acl with
+// x-amz-acl) or by SetBucketACL, and answered by GetBucketAcl. With
+// authentication on, anyone may read a public-read bucket and its objects
+// (GET, HEAD) without signing; an unsigned write gets S3's 403
+// AccessDenied. Objects have no ACL of their own.
 package emulator
 
 import (
