@@ -17,7 +17,9 @@
 // parameters X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
 // X-Amz-SignedHeaders and X-Amz-Signature. Its VerifyPost method verifies
 // the third form, an upload from an HTML form (POST Object), whose signed
-// POST policy states what the form may hold.
+// POST policy states what the form may hold. With its SignatureV2 field set,
+// it also verifies the older Signature Version 2, in the Authorization
+// header or a presigned URL.
 //
 // Its Handler method is net/http middleware that verifies every request
 // except OPTIONS. S3 answers preflights without authentication (browsers
