@@ -112,6 +112,8 @@ func TestSignedBodyMismatch(t *testing.T) {
 		req := httptest.NewRequest(http.MethodPut, "http://127.0.0.1"+target, strings.NewReader(doc))
 		req.Header.Set("Content-Length", strconv.Itoa(len(doc)))
 		req.Header.Set("Origin", "https://app.example.com")
+		digest := md5.Sum([]byte(doc)) // PutBucketCors requires it (V1); it matches the body sent
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(digest[:]))
 		sum := sha256.Sum256([]byte(signed))
 		if err := sigv4.Sign(req, sigv4.Credentials{AccessKeyID: key, SecretAccessKey: secret}, "us-east-1", time.Now(), hex.EncodeToString(sum[:])); err != nil {
 			t.Fatal(err)
