@@ -1,12 +1,12 @@
 package proxy
 
 import (
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
