@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/s3cors/s3cors/internal/sigv4"
+	"github.com/s3cors/s3cors/rule"
 )
 
 // The proxy's access key in these tests, which the fake upstream accepts
@@ -214,4 +215,14 @@ func drain(r io.Reader) []byte {
 	var b bytes.Buffer
 	_, _ = io.Copy(&b, r)
 	return b.Bytes()
+}
+
+// mustConfig returns corsXML parsed.
+func mustConfig(t testing.TB) *rule.Configuration {
+	t.Helper()
+	c, err := rule.ParseXML([]byte(corsXML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
