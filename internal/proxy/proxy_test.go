@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -358,3 +360,61 @@ func hmacSum(key []byte, s string) []byte {
 }
 
 func hmacHex(key []byte, s string) string { return hex.EncodeToString(hmacSum(key, s)) }
+
+// TestRandomBucketFlood sends preflights naming random buckets, as any
+// web page can make a browser do: the questions to the upstream stay
+// within the rate, the cache within its bounds, and every answer is S3's
+// refusal or 503 SlowDown.
+func TestRandomBucketFlood(t *testing.T) {
+	up := newFakeS3("photos")
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	limits := Limits{Present: 50, Absent: 100, Rate: 20, Concurrent: 4}
+	p, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits = limits })
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
+	defer client.CloseIdleConnections()
+
+	start := time.Now()
+	const workers, each = 8, 60
+	statuses := make(chan string, workers*each)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/rnd-"+strconv.Itoa(w)+"-"+strconv.Itoa(i)+"/x", nil)
+				req.Header.Set("Origin", "https://evil.example")
+				req.Header.Set("Access-Control-Request-Method", "GET")
+				res, err := client.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body := drain(res.Body)
+				res.Body.Close()
+				statuses <- strconv.Itoa(res.StatusCode) + " " + errorCode(string(body))
+			}
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	elapsed := time.Since(start)
+	counts := map[string]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	for s := range counts {
+		if s != "403 AccessForbidden" && s != "503 SlowDown" {
+			t.Errorf("answer %q to a preflight naming a random bucket", s)
+		}
+	}
+	maxAsked := int64(2*limits.Rate + limits.Rate*elapsed.Seconds() + 1)
+	if asked := up.heads.Load(); asked > maxAsked {
+		t.Errorf("%d questions to the upstream in %v, want at most %d", asked, elapsed, maxAsked)
+	}
+	if n := p.known.len(); n > limits.Present+limits.Absent {
+		t.Errorf("%d buckets remembered, want at most %d", n, limits.Present+limits.Absent)
+	}
+	t.Logf("%d preflights in %v: %v; %d questions to the upstream", workers*each, elapsed, counts, up.heads.Load())
+}
