@@ -75,7 +75,8 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 		cfg.Secrets = map[string]string{id: secret}
 		cfg.Credentials = sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: hooks.getenv("AWS_SESSION_TOKEN")}
 	}
-	cfg.StoreOptions = storeOptions(e, *data)
+	var warning string
+	cfg.StoreOptions, warning = storeOptions(*data)
 	p, err := proxy.New(cfg)
 	if err != nil {
 		return usageError(e, "proxy", err.Error(), "see 's3cors help proxy'")
@@ -95,6 +96,7 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	fmt.Fprintf(e.stderr, "s3cors: proxying http://%s to %s with S3's bucket CORS (Ctrl-C to stop)\n", ln.Addr(), *upstream)
+	fmt.Fprintln(e.stderr, warning)
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr())
 	}
@@ -114,13 +116,11 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	return exitOK
 }
 
-// storeOptions is where the configurations are kept: the one place a
-// durable store plugs in.
-func storeOptions(e *env, data string) []bucket.Option {
+// storeOptions is where the configurations are kept, and what to say
+// about it at start: the one place a durable store plugs in.
+func storeOptions(data string) ([]bucket.Option, string) {
 	if data != "" {
-		fmt.Fprintf(e.stderr, "s3cors: warning: --data %s is not effective yet: bucket CORS configurations are kept in memory and LOST when the proxy stops\n", data)
-		return nil
+		return nil, "s3cors: warning: --data " + data + " is not effective yet: bucket CORS configurations are kept in memory and LOST when the proxy stops"
 	}
-	fmt.Fprintln(e.stderr, "s3cors: warning: bucket CORS configurations are kept in memory and LOST when the proxy stops")
-	return nil
+	return nil, "s3cors: warning: bucket CORS configurations are kept in memory and LOST when the proxy stops"
 }

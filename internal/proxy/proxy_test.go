@@ -418,3 +418,39 @@ func TestRandomBucketFlood(t *testing.T) {
 	}
 	t.Logf("%d preflights in %v: %v; %d questions to the upstream", workers*each, elapsed, counts, up.heads.Load())
 }
+
+// TestBucketsChangedBehindTheProxy checks D29: a bucket created or deleted
+// directly at the upstream is seen after the TTLs, and a bucket deleted
+// so loses its configuration.
+func TestBucketsChangedBehindTheProxy(t *testing.T) {
+	up := newFakeS3("photos")
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	const present, absent = 300 * time.Millisecond, 100 * time.Millisecond
+	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.PresentTTL, c.Limits.AbsentTTL = present, absent })
+	putCORS(t, srv.URL, "photos")
+	preflight := func(bucket string) int {
+		res, _ := do(t, request{method: http.MethodOptions, url: srv.URL + "/" + bucket + "/x", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"}})
+		return res.StatusCode
+	}
+	if got := preflight("later"); got != 403 {
+		t.Fatalf("preflight of a missing bucket: %d", got)
+	}
+	up.create("later")
+	up.remove("photos")
+	if got := preflight("photos"); got != 200 {
+		t.Errorf("deleted behind the proxy, within the TTL: %d, want the remembered 200", got)
+	}
+	time.Sleep(present + 50*time.Millisecond)
+	if got := preflight("photos"); got != 403 {
+		t.Errorf("deleted behind the proxy, after the TTL: %d, want 403", got)
+	}
+	up.create("photos")
+	time.Sleep(absent + 50*time.Millisecond)
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/photos?cors", sign: true}); errorCode(body) != "NoSuchCORSConfiguration" {
+		t.Errorf("created again behind the proxy: GetBucketCors %d %s, want NoSuchCORSConfiguration", res.StatusCode, body)
+	}
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/later?cors", sign: true}); errorCode(body) != "NoSuchCORSConfiguration" {
+		t.Errorf("created behind the proxy, after the TTL: GetBucketCors %d %s", res.StatusCode, body)
+	}
+}
