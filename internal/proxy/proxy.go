@@ -165,7 +165,7 @@ func New(cfg Config) (*Proxy, error) {
 		ErrorLog:       discardLog,
 		BufferPool:     bufferPool{},
 	}
-	p.handler = cors.Middleware(p.store)(http.HandlerFunc(p.route))
+	p.handler = cors.Middleware(cors.ResolverFunc(p.resolve))(http.HandlerFunc(p.route))
 	return p, nil
 }
 
@@ -205,7 +205,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	name, target, located := p.locate(r)
 	api := located && target == cors.TargetBucket && hasCORSQuery(r.URL.RawQuery)
-	if located && (r.Method == http.MethodOptions || api) {
+	// A preflight without Origin is refused whatever the bucket (P1).
+	preflight := r.Method == http.MethodOptions && len(r.Header["Origin"]) > 0 && r.Header["Origin"][0] != ""
+	if located && (preflight || api) {
 		// A preflight is answered from what is known of the bucket: when
 		// nothing is, it cannot be answered as S3 would.
 		switch p.known.lookup(r.Context(), name) {
@@ -221,8 +223,8 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.handler.ServeHTTP(w, r)
 		return
 	}
-	r, stop := p.watch(w, r)
-	defer stop()
+	r, d := p.watch(w, r)
+	defer d.stop()
 	p.handler.ServeHTTP(w, r)
 }
 
@@ -290,6 +292,17 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 	}
 	stripTrailer(res, progressOf(req.Context()))
 	return nil
+}
+
+// resolve is the CORS middleware's resolver: the Store's, except for
+// preflights without Origin, which are refused whatever the bucket (P1),
+// so that they never make the proxy ask the upstream anything.
+func (p *Proxy) resolve(r *http.Request) (*cors.Policy, cors.Target) {
+	if r.Method == http.MethodOptions && (len(r.Header["Origin"]) == 0 || r.Header["Origin"][0] == "") {
+		_, target, _ := p.locate(r)
+		return nil, target
+	}
+	return p.store.ResolveCORS(r)
 }
 
 // exists is the Store's view of the buckets: a bucket whose existence

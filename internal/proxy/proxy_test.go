@@ -454,3 +454,22 @@ func TestBucketsChangedBehindTheProxy(t *testing.T) {
 		t.Errorf("created behind the proxy, after the TTL: GetBucketCors %d %s", res.StatusCode, body)
 	}
 }
+
+// TestPreflightWithoutOriginAsksNothing checks that preflights without
+// Origin, refused whatever the bucket (P1), never make the proxy ask the
+// upstream.
+func TestPreflightWithoutOriginAsksNothing(t *testing.T) {
+	up := newFakeS3()
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for i := range 20 {
+		res, body := do(t, request{method: http.MethodOptions, url: srv.URL + "/b" + strconv.Itoa(i) + "/x", header: map[string]string{"Access-Control-Request-Method": "GET"}})
+		if res.StatusCode != 400 || errorCode(body) != "BadRequest" {
+			t.Fatalf("preflight without Origin: %d %s", res.StatusCode, body)
+		}
+	}
+	if n := up.heads.Load(); n != 0 {
+		t.Errorf("%d questions to the upstream, want none", n)
+	}
+}
