@@ -155,7 +155,7 @@ func New(cfg Config) (*Proxy, error) {
 		secrets[k] = v
 	}
 	verifier := &sigv4.Verifier{Secrets: secrets, Region: p.region, Now: cfg.Now}
-	p.api = verifier.Handler(p.store, refuse)
+	p.api = verifier.Handler(http.HandlerFunc(p.serveStore), refuse)
 	p.reverse = &httputil.ReverseProxy{
 		Rewrite:        p.rewrite,
 		Transport:      p.transport,
@@ -203,23 +203,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer p.logRequest(r, lw, start)
 		w = lw
 	}
-	name, target, located := p.locate(r)
-	api := located && target == cors.TargetBucket && hasCORSQuery(r.URL.RawQuery)
-	// A preflight without Origin is refused whatever the bucket (P1).
-	preflight := r.Method == http.MethodOptions && len(r.Header["Origin"]) > 0 && r.Header["Origin"][0] != ""
-	if located && (preflight || api) {
+	if r.Method == http.MethodOptions {
 		// A preflight is answered from what is known of the bucket: when
-		// nothing is, it cannot be answered as S3 would.
-		switch p.known.lookup(r.Context(), name) {
-		case unknown:
-			writeError(w, r, http.StatusServiceUnavailable, errExistenceUnknown)
-			return
-		case busy:
-			writeError(w, r, http.StatusServiceUnavailable, errSlowDown)
+		// nothing is, it cannot be answered as S3 would. One without
+		// Origin is refused whatever the bucket (P1).
+		if name, _, ok := p.locate(r); ok && len(r.Header["Origin"]) > 0 && r.Header["Origin"][0] != "" && !p.knowOf(w, r, name) {
 			return
 		}
-	}
-	if r.Method == http.MethodOptions {
 		p.handler.ServeHTTP(w, r)
 		return
 	}
@@ -254,6 +244,29 @@ func (p *Proxy) serveAPI(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
 	}
 	p.api.ServeHTTP(w, r)
+}
+
+// serveStore serves an authenticated ?cors request from the Store, once
+// the bucket's existence is known.
+func (p *Proxy) serveStore(w http.ResponseWriter, r *http.Request) {
+	if name, _, _ := p.locate(r); !p.knowOf(w, r, name) {
+		return
+	}
+	p.store.ServeHTTP(w, r)
+}
+
+// knowOf learns whether a bucket exists, and answers the request with 503
+// and returns false when that cannot be learned.
+func (p *Proxy) knowOf(w http.ResponseWriter, r *http.Request, name string) bool {
+	switch p.known.lookup(r.Context(), name) {
+	case unknown:
+		writeError(w, r, http.StatusServiceUnavailable, errExistenceUnknown)
+		return false
+	case busy:
+		writeError(w, r, http.StatusServiceUnavailable, errSlowDown)
+		return false
+	}
+	return true
 }
 
 // rewrite makes the request to the upstream: the same method, path, raw

@@ -200,6 +200,14 @@ func TestCORSAPIAuthentication(t *testing.T) {
 			}
 		})
 	}
+	// Unauthenticated calls never make the proxy ask the upstream.
+	heads := up.heads.Load()
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/random-name?cors"}); errorCode(body) != "AccessDenied" {
+		t.Errorf("unsigned GetBucketCors of an unknown bucket: %d %s", res.StatusCode, body)
+	}
+	if up.heads.Load() != heads {
+		t.Error("an unsigned ?cors call made the proxy ask the upstream")
+	}
 	// GetBucketCors of a missing bucket: NoSuchBucket.
 	res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/nobucket?cors", sign: true})
 	if res.StatusCode != 404 || errorCode(body) != "NoSuchBucket" {
