@@ -318,11 +318,14 @@ func (p *Proxy) resolve(r *http.Request) (*cors.Policy, cors.Target) {
 	return p.store.ResolveCORS(r)
 }
 
-// exists is the Store's view of the buckets: a bucket whose existence
-// cannot be learned counts as existing, so that the answers of a failing
-// upstream still carry its CORS fields (preflights never get here then).
+// exists is the Store's view of the buckets. Preflights and ?cors calls
+// have learned the bucket's existence before they get here (knowOf), so
+// what is remembered is fresh for them. Other requests never wait for the
+// upstream: a bucket counts as existing unless it is known to be missing,
+// so that the answers of the upstream, errors included, carry its CORS
+// fields; when what is known is old, it is asked again in the background.
 func (p *Proxy) exists(name string) bool {
-	return p.known.lookup(context.Background(), name) != absent
+	return p.known.peek(name) != absent
 }
 
 // ask asks the upstream whether a bucket exists, with HEAD bucket signed
