@@ -295,9 +295,17 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 	req := res.Request
 	if name, target, ok := p.locate(req); ok && target == cors.TargetBucket && !hasSubresource(req.URL.RawQuery) {
 		switch {
-		case req.Method == http.MethodPut && (res.StatusCode == http.StatusOK || res.StatusCode == http.StatusConflict):
-			// CreateBucket, or a bucket that already exists.
+		case req.Method == http.MethodPut && res.StatusCode == http.StatusOK:
+			// CreateBucket. A bucket new to the proxy starts without CORS,
+			// as on S3, whatever a bucket of that name had; one it knows
+			// keeps its configuration (S3 answers 200 when the owner
+			// creates a bucket it has, in us-east-1).
+			if p.known.known(name) != present {
+				p.store.Delete(name)
+			}
 			p.known.set(name, present)
+		case req.Method == http.MethodPut && res.StatusCode == http.StatusConflict:
+			p.known.set(name, present) // the bucket exists already
 		case req.Method == http.MethodDelete && (res.StatusCode == http.StatusNoContent || res.StatusCode == http.StatusNotFound):
 			p.known.set(name, absent)
 			p.store.Delete(name)
