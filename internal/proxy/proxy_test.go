@@ -264,7 +264,7 @@ func TestCreateAndDeleteBucketPassThrough(t *testing.T) {
 	up := newFakeS3()
 	upstream := httptest.NewServer(up)
 	defer upstream.Close()
-	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.AbsentTTL = time.Hour })
+	p, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.AbsentTTL = time.Hour })
 	preflight := func() (int, string) {
 		res, body := do(t, request{method: http.MethodOptions, url: srv.URL + "/fresh/x", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"}})
 		return res.StatusCode, body
@@ -293,6 +293,15 @@ func TestCreateAndDeleteBucketPassThrough(t *testing.T) {
 	}
 	if up.heads.Load() != heads {
 		t.Errorf("%d HEAD bucket requests after the first preflight, want none", up.heads.Load()-heads)
+	}
+	// A configuration left from a bucket of the same name the proxy never
+	// knew goes when the bucket is created.
+	if err := p.Store().Put("ghost", mustConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, request{method: http.MethodPut, url: srv.URL + "/ghost", sign: true})
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/ghost?cors", sign: true}); errorCode(body) != "NoSuchCORSConfiguration" {
+		t.Errorf("GetBucketCors of a bucket created with an old configuration around: %d %s", res.StatusCode, body)
 	}
 }
 
