@@ -311,7 +311,11 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 			p.store.Delete(name)
 		}
 	}
-	stripTrailer(res, progressOf(req.Context()))
+	d := watchdogOf(req.Context())
+	if d != nil {
+		d.responded()
+	}
+	stripTrailer(res, d)
 	return nil
 }
 

@@ -277,6 +277,21 @@ func TestStalledTransfers(t *testing.T) {
 			t.Error("the upstream's request was not cancelled")
 		}
 	})
+	t.Run("slow answer is not a stall", func(t *testing.T) {
+		slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			time.Sleep(600 * time.Millisecond) // three idle periods
+			_, _ = io.WriteString(w, "done")
+		}))
+		defer slow.Close()
+		_, srv := newProxy(t, slow.URL, func(c *Config) { c.Timeouts.Idle = 200 * time.Millisecond })
+		for _, method := range []string{http.MethodGet, http.MethodPut} {
+			res, body := do(t, request{method: method, url: srv.URL + "/photos/x", body: "data"})
+			if res.StatusCode != 200 || body != "done" {
+				t.Errorf("%s answered after three idle periods: %d %q, want 200: the ResponseHeader timeout bounds that wait", method, res.StatusCode, body)
+			}
+		}
+	})
 	t.Run("client stalls", func(t *testing.T) {
 		pr, pw := io.Pipe()
 		defer pw.Close()
