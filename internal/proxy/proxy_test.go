@@ -490,3 +490,71 @@ func TestPreflightWithoutOriginAsksNothing(t *testing.T) {
 		t.Errorf("%d questions to the upstream, want none", n)
 	}
 }
+
+// TestConcurrentTraffic mixes preflights, object requests with and
+// without Origin, configuration changes and bucket creations and
+// deletions from many goroutines, for the race detector; every answer
+// must be one S3 could give.
+func TestConcurrentTraffic(t *testing.T) {
+	up := newFakeS3("photos")
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.PresentTTL, c.Limits.AbsentTTL = 20*time.Millisecond, 10*time.Millisecond })
+	putCORS(t, srv.URL, "photos")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	defer client.CloseIdleConnections()
+	send := func(method, path string, header map[string]string, body string, sign bool) int {
+		r, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		for k, v := range header {
+			r.Header.Set(k, v)
+		}
+		if sign {
+			_ = sigv4.Sign(r, testCreds, "us-east-1", time.Now(), sigv4.PayloadHash([]byte(body)))
+		}
+		res, err := client.Do(r)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		drain(res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	origin := map[string]string{"Origin": "https://app.example.com"}
+	pre := map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"}
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				key := "/photos/k" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				if s := send(http.MethodOptions, key, pre, "", false); s != 200 && s != 403 {
+					t.Errorf("preflight: %d", s)
+				}
+				if s := send(http.MethodPut, key, origin, "v", false); s != 200 {
+					t.Errorf("PUT: %d", s)
+				}
+				if s := send(http.MethodGet, key, nil, "", false); s != 200 {
+					t.Errorf("GET: %d", s)
+				}
+				if s := send(http.MethodOptions, "/tmp"+strconv.Itoa(w)+"/x", pre, "", false); s != 200 && s != 403 && s != 503 {
+					t.Errorf("preflight of a changing bucket: %d", s)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 30 {
+			b := "/tmp" + strconv.Itoa(i%6)
+			send(http.MethodPut, b, nil, "", true)
+			send(http.MethodPut, b+"?cors", nil, corsXML, true)
+			send(http.MethodDelete, "/photos?cors", nil, "", true)
+			send(http.MethodPut, "/photos?cors", nil, corsXML, true)
+			send(http.MethodDelete, b, nil, "", true)
+		}
+	}()
+	wg.Wait()
+}
