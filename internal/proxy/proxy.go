@@ -170,7 +170,8 @@ func New(cfg Config) (*Proxy, error) {
 }
 
 // newTransport returns the transport to the upstream: keep-alive, no
-// proxy from the environment, HTTP/2 when the upstream offers it over TLS.
+// proxy from the environment, no compression of its own, HTTP/2 when the
+// upstream offers it over TLS.
 func newTransport(t Timeouts) *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
@@ -181,6 +182,9 @@ func newTransport(t Timeouts) *http.Transport {
 		TLSHandshakeTimeout:   t.Dial,
 		ResponseHeaderTimeout: t.ResponseHeader,
 		ExpectContinueTimeout: time.Second,
+		// The client's Accept-Encoding, or its absence, goes through as
+		// it is, and so do the bytes of an encoded object.
+		DisableCompression: true,
 	}
 }
 

@@ -388,3 +388,30 @@ func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+// TestEncodingPassesThrough checks that the proxy neither asks the
+// upstream for compression the client did not ask for, nor decodes what
+// the upstream sends.
+func TestEncodingPassesThrough(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Got-Accept-Encoding", strings.Join(r.Header["Accept-Encoding"], ","))
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = io.WriteString(w, "stored gzip bytes")
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	res, err := client.Get(srv.URL + "/photos/x.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got := res.Header.Get("X-Got-Accept-Encoding"); got != "" {
+		t.Errorf("the upstream got Accept-Encoding %q the client never sent", got)
+	}
+	if string(body) != "stored gzip bytes" || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("the encoded object arrived as %q, Content-Encoding %q", body, res.Header.Get("Content-Encoding"))
+	}
+}
