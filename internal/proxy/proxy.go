@@ -279,6 +279,9 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = p.upstream.Scheme
 	pr.Out.URL.Host = p.upstream.Host
 	pr.Out.Host = pr.In.Host
+	// ReverseProxy re-encodes a query it cannot parse (one with ";" or a
+	// bad escape); the upstream, and the signature, need the query sent.
+	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 	// ReverseProxy drops these before calling Rewrite; the client's own
 	// pass through unchanged, and no others are added.
 	for _, k := range [...]string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {

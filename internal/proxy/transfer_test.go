@@ -415,3 +415,23 @@ func TestEncodingPassesThrough(t *testing.T) {
 		t.Errorf("the encoded object arrived as %q, Content-Encoding %q", body, res.Header.Get("Content-Encoding"))
 	}
 }
+
+// TestRawQueryPassesThrough checks that queries net/url cannot parse
+// reach the upstream byte for byte.
+func TestRawQueryPassesThrough(t *testing.T) {
+	got := make(chan string, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.RawQuery
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for _, q := range []string{"prefix=a;b&list-type=2", "x=%zz&y", "a=1&a=2&b", "X-Amz-Signature=abc&X-Amz-Date=20260101T000000Z"} {
+		raw := rawRequest(t, srv.URL, "GET /photos/?"+q+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(raw, "HTTP/1.1 200") {
+			t.Fatalf("%q: %s", q, raw)
+		}
+		if g := <-got; g != q {
+			t.Errorf("the upstream got query %q, want %q", g, q)
+		}
+	}
+}
