@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3cors/s3cors/bucket"
@@ -101,14 +102,17 @@ type Proxy struct {
 	transport http.RoundTripper
 	client    *http.Client // the proxy's own requests
 
-	store    *bucket.Store
-	known    *existence
-	handler  http.Handler // the CORS middleware around route
-	api      http.Handler // the ?cors API behind authentication
-	reverse  *httputil.ReverseProxy
-	log      io.Writer
-	logMu    sync.Mutex
-	ownTrans *http.Transport // the transport New made, closed by Close
+	store   *bucket.Store
+	known   *existence
+	handler http.Handler // the CORS middleware around route
+	api     http.Handler // the ?cors API behind authentication
+	reverse *httputil.ReverseProxy
+	log     io.Writer
+	logMu   sync.Mutex
+	// warnedForbidden is set once the log has said that the upstream
+	// refuses the proxy's own requests.
+	warnedForbidden atomic.Bool
+	ownTrans        *http.Transport // the transport New made, closed by Close
 }
 
 // New returns a Proxy for cfg, or an error naming what is wrong with it.
@@ -369,10 +373,15 @@ func (p *Proxy) ask(ctx context.Context, name string) presence {
 	switch {
 	case res.StatusCode == http.StatusNotFound:
 		return absent
-	case res.StatusCode < 300, res.StatusCode < 400, res.StatusCode == http.StatusForbidden:
-		// 3xx: the bucket lives in another region; 403: it exists, but the
-		// proxy's keys may not read it.
+	case res.StatusCode == http.StatusForbidden:
+		// The bucket exists, but the proxy's key may not read it; or the
+		// key is not valid there at all, which the log should say once.
+		if p.log != nil && !p.warnedForbidden.Swap(true) {
+			p.logLine("s3cors: warning: the upstream answered the proxy's HEAD /" + name + " with 403 Forbidden: if the proxy's access key is not valid there, every bucket is taken to exist and preflights to missing buckets are refused as if the bucket had no CORS configuration")
+		}
 		return present
+	case res.StatusCode < 400:
+		return present // 3xx: the bucket lives in another region
 	case res.StatusCode == http.StatusBadRequest && res.Header.Get("X-Amz-Bucket-Region") != "":
 		return present
 	case res.StatusCode == http.StatusBadRequest:

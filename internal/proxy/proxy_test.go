@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -557,4 +558,51 @@ func TestConcurrentTraffic(t *testing.T) {
 		}
 	}()
 	wg.Wait()
+}
+
+// lockedLog is a log the proxy's goroutines may write to at once.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestLog checks the request log, which leaves query values out, and the
+// one warning for an upstream that refuses the proxy's own key.
+func TestLog(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer upstream.Close()
+	var log lockedLog
+	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Log = &log })
+	do(t, request{method: http.MethodGet, url: srv.URL + "/photos/x?X-Amz-Signature=topsecret&versionId=3"})
+	for _, b := range []string{"a", "b"} {
+		do(t, request{method: http.MethodOptions, url: srv.URL + "/" + b + "/x", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"}})
+	}
+	out := log.String()
+	if !strings.Contains(out, " GET 127.0.0.1:") || !strings.Contains(out, "/photos/x?X-Amz-Signature&versionId 200 2 ") {
+		t.Errorf("log without the GET line:\n%s", out)
+	}
+	if strings.Contains(out, "topsecret") {
+		t.Errorf("log with a query value:\n%s", out)
+	}
+	if n := strings.Count(out, "403 Forbidden"); n != 1 {
+		t.Errorf("%d warnings about the upstream refusing the proxy's key, want 1:\n%s", n, out)
+	}
 }
