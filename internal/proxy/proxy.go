@@ -286,6 +286,11 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	// ReverseProxy re-encodes a query it cannot parse (one with ";" or a
 	// bad escape); the upstream, and the signature, need the query sent.
 	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
+	// And net/url re-escapes a path with bytes it would have escaped
+	// itself, such as "{": send the path as received.
+	if raw, _, _ := strings.Cut(pr.In.RequestURI, "?"); strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") && raw != pr.Out.URL.EscapedPath() {
+		pr.Out.URL.Opaque = raw
+	}
 	// ReverseProxy drops these before calling Rewrite; the client's own
 	// pass through unchanged, and no others are added.
 	for _, k := range [...]string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {

@@ -435,3 +435,23 @@ func TestRawQueryPassesThrough(t *testing.T) {
 		}
 	}
 }
+
+// TestRawPathPassesThrough checks that paths net/url would escape
+// differently reach the upstream byte for byte.
+func TestRawPathPassesThrough(t *testing.T) {
+	got := make(chan string, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.RequestURI
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for _, uri := range []string{"/photos/a{b}|c^d", "/photos/%7e%2f%2F~", "/photos/a%20b+c?x=;", "/photos//double", "/photos/%C3%A9t%C3%A9"} {
+		raw := rawRequest(t, srv.URL, "GET "+uri+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(raw, "HTTP/1.1 200") {
+			t.Fatalf("%q: %s", uri, raw)
+		}
+		if g := <-got; g != uri {
+			t.Errorf("the upstream got %q, want %q", g, uri)
+		}
+	}
+}
