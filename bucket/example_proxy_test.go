@@ -1,6 +1,8 @@
 package bucket_test
 
 import (
+	"crypto/md5"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -59,9 +61,11 @@ func Example_proxy() {
 	})))
 	defer proxy.Close()
 
-	put, _ := http.NewRequest(http.MethodPut, proxy.URL+"/photos?cors", strings.NewReader(
-		`<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example.com</AllowedOrigin>`+
-			`<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`))
+	doc := `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example.com</AllowedOrigin>` +
+		`<AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`
+	put, _ := http.NewRequest(http.MethodPut, proxy.URL+"/photos?cors", strings.NewReader(doc))
+	digest := md5.Sum([]byte(doc)) // PutBucketCors requires Content-MD5 or a checksum
+	put.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(digest[:]))
 	show(put)
 	for _, origin := range []string{"https://app.example.com", "https://evil.example", ""} {
 		get, _ := http.NewRequest(http.MethodGet, proxy.URL+"/photos/cat.jpg", nil)
