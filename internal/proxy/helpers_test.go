@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -149,6 +151,10 @@ func do(t *testing.T, req request) (*http.Response, string) {
 	r, err := http.NewRequest(req.method, req.url, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if req.method == http.MethodPut && r.URL.Query().Has("cors") {
+		digest := md5.Sum([]byte(req.body)) // PutBucketCors requires it, as S3 does (V1)
+		r.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(digest[:]))
 	}
 	for k, v := range req.header {
 		r.Header.Set(k, v)
