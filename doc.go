@@ -30,14 +30,34 @@
 //     configurations (XML, AWS CLI JSON, S3 console JSON) exactly as
 //     PutBucketCors and GetBucketCors do, with S3's error codes and
 //     messages, and renders S3's XML error documents.
-//   - [github.com/s3cors/s3cors/matcher] holds S3's one-"*" wildcard
-//     patterns and an index that finds the rules allowing an origin in
-//     constant time.
+//   - [github.com/s3cors/s3cors/matcher] is S3's pattern language: the
+//     one-"*" wildcards of AllowedOrigin and AllowedHeader values, compiled
+//     once and matched without allocating.
 //   - [github.com/s3cors/s3cors/cors] compiles a configuration into an
 //     immutable policy whose Evaluate method returns S3's exact answer to a
-//     request, and provides net/http middleware.
+//     request, and provides net/http middleware. A compiled policy finds
+//     the rules allowing an origin with a few map lookups, however many
+//     rules and patterns there are; that index is internal to the module
+//     (internal/wildcard) and not part of the API.
+//   - [github.com/s3cors/s3cors/bucket] gives a server per-bucket
+//     configurations: a Store that the middleware resolves policies from,
+//     and the bucket CORS API (PutBucketCors, GetBucketCors,
+//     DeleteBucketCors) with S3's answers.
+//   - [github.com/s3cors/s3cors/conformance] plays the project's
+//     conformance vectors, S3's recorded answers, against any server, in a
+//     test or as a library.
 //
-// Behaviour that public evidence does not settle is decided once and
-// documented where it is implemented; the package documentation of each
-// package lists those decisions.
+// The command-line tool s3cors (lint, explain, convert, serve, probe) is a
+// module of its own in cmd/s3cors, so that importing the library stays free
+// of its dependencies; the examples (an S3 emulator, a website demo,
+// browser tests) are another.
+//
+// At run time the module needs only the standard library; testify and
+// go-cmp serve its tests. It needs Go 1.24.
+//
+// Identifiers such as P5, H7 or D13 in the packages' documentation name the
+// behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository. Behaviour that public evidence does
+// not settle is decided once there (the D identifiers), and each package's
+// documentation lists the decisions it implements.
 package s3cors

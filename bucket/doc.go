@@ -43,4 +43,8 @@
 // deleting one bucket's configuration costs the same whatever the number of
 // buckets. A typical two-rule configuration takes about 1.1 KB, so a
 // million buckets fit in well under 2 GiB (BenchmarkStoreMemory).
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package bucket

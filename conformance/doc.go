@@ -8,7 +8,8 @@
 // bucket CORS API (PutBucketCors validation with S3's exact error codes and
 // messages, GetBucketCors, DeleteBucketCors). Each vector cites the rules
 // of the project's behaviour document it checks (docs/behaviour.md in the
-// repository). [Corpus] returns them; their file format, s3cors-vectors/1,
+// repository), by the identifiers, such as P5, H7 or D13, that this
+// package's documentation uses too. [Corpus] returns them; their file format, s3cors-vectors/1,
 // and what a runner checks are described in docs/vectors.md.
 //
 // # In a test suite

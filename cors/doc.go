@@ -60,10 +60,25 @@
 // then blocks. [WithCacheSafeVary] adds "Vary: Origin" to every response of
 // a configured bucket to prevent that, at the price of departing from S3.
 //
+// The middleware never explains a refusal in its response, as S3 does not.
+// [WithObserver] shows each request and its [Result] to a function of
+// yours, for logging why a request was refused in production;
+// [Policy.Explain] gives the rule-by-rule account.
+//
+// # Behaviour IDs
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository: C for the configuration document, V
+// for PutBucketCors validation, G for GetBucketCors and DeleteBucketCors,
+// W for when CORS applies, M for matching, P for preflights, H for the
+// response headers, R for other requests, E for error documents, and D for
+// the decisions below.
+//
 // # Decisions where S3's behaviour is not publicly recorded
 //
-// Each has an ID in the repository's docs/behaviour.md, where the evidence
-// around it is discussed.
+// Each has a D identifier in docs/behaviour.md, where the evidence around
+// it is discussed.
 //
 //   - Origins compare case-sensitively, without normalising scheme, host,
 //     port or trailing slash (D1).

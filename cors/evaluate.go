@@ -33,18 +33,20 @@ import (
 // were requested, and an error message that quotes the request.
 func (p *Policy) Evaluate(req Request) Result {
 	var res Result
-	p.evaluate(&req, &res)
+	p.evaluate(&req, &res, nil)
 	return res
 }
 
 // evaluate is Evaluate into a zero Result that the caller provides, which
-// spares the middleware copying Results around.
-func (p *Policy) evaluate(req *Request, res *Result) {
+// spares the middleware copying Results around. A preflight's
+// Access-Control-Allow-Headers value is written into the unused capacity of
+// scratch when it fits there (see requestheaders.JoinInto).
+func (p *Policy) evaluate(req *Request, res *Result, scratch []byte) {
 	if req.Method == http.MethodOptions {
-		p.preflight(req, res)
+		p.preflight(req, res, scratch)
 		return
 	}
-	if i := p.actual(req, p.originRules(req.Origin), &res.fields); i >= 0 {
+	if i := p.actual(req, p.originRules(req.Origin), res.fields.sink()); i >= 0 {
 		res.Matched, res.Rule = true, i
 	}
 }
@@ -63,18 +65,18 @@ func (p *Policy) originRules(origin string) wildcard.RuleSet {
 // returns the index of the matching rule, or -1. The middleware calls it
 // with the fields of its response writer, once it knows that some rule
 // allows the origin.
-func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs *fieldSet) int {
+func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs fieldSink) int {
 	if origins.IsEmpty() {
 		return -1
 	}
-	i, allowHeaders := p.match(req, req.matchMethod(), origins) // M2
+	i, allowHeaders := p.match(req, req.matchMethod(), origins, nil) // M2
 	if i >= 0 {
 		p.allow(i, req, allowHeaders, fs)
 	}
 	return i
 }
 
-func (p *Policy) preflight(req *Request, res *Result) {
+func (p *Policy) preflight(req *Request, res *Result, scratch []byte) {
 	res.Preflight = true
 	switch {
 	case req.Origin == "": // P1, D7
@@ -95,13 +97,13 @@ func (p *Policy) preflight(req *Request, res *Result) {
 		refuse(res, http.StatusBadRequest, codeBadRequest, messageInvalidRequestMethod+m, "", "")
 		return
 	}
-	i, allowHeaders := p.match(req, req.RequestMethod, p.origins.Match(req.Origin))
+	i, allowHeaders := p.match(req, req.RequestMethod, p.origins.Match(req.Origin), scratch)
 	if i < 0 { // P5
 		refuse(res, http.StatusForbidden, codeAccessForbidden, messageNotAllowed, req.RequestMethod, req.Target.resourceType())
 		return
 	}
 	res.Status, res.Matched, res.Rule = http.StatusOK, true, i // P6
-	p.allow(i, req, allowHeaders, &res.fields)
+	p.allow(i, req, allowHeaders, res.fields.sink())
 }
 
 // methodOrOptions is the Method element of a 403 refusal (D8).
@@ -122,8 +124,8 @@ func refuse(res *Result, status int, code, message, method, resourceType string)
 // match returns the first rule among origins, the rules allowing the
 // origin of req, that allows its method and requested headers (M1), or -1, together with the requested header names
 // lower-cased and joined with ", " (the Access-Control-Allow-Headers value
-// of a match, H4).
-func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (rule int, allowHeaders string) {
+// of a match, H4), written into scratch when it fits there.
+func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet, scratch []byte) (rule int, allowHeaders string) {
 	m := methodIndex(method) // M3: exact comparison
 	if m < 0 {
 		return -1, ""
@@ -132,7 +134,7 @@ func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (r
 	if candidates.IsEmpty() {
 		return -1, ""
 	}
-	names, ok := requestheaders.Join(req.RequestHeaders)
+	names, ok := requestheaders.JoinInto(scratch, req.RequestHeaders)
 	if !ok { // D11
 		return -1, ""
 	}
@@ -159,7 +161,7 @@ func (p *Policy) match(req *Request, method string, origins wildcard.RuleSet) (r
 }
 
 // allow fills in the headers of rule i for req (H1–H8).
-func (p *Policy) allow(i int, req *Request, allowHeaders string, res *fieldSet) {
+func (p *Policy) allow(i int, req *Request, allowHeaders string, res fieldSink) {
 	r := &p.rules[i]
 	if r.allowAll { // H1, D3
 		res.add(fieldAllowOrigin, "*")

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sync"
 
-	"github.com/s3cors/s3cors/internal/hook"
 	"github.com/s3cors/s3cors/internal/requestid"
 )
 
@@ -14,6 +13,7 @@ type Option func(*options)
 
 type options struct {
 	requestIDs    func(r *http.Request) (requestID, hostID string)
+	observer      func(r *http.Request, res Result)
 	cacheSafeVary bool
 }
 
@@ -39,6 +39,29 @@ type options struct {
 // must be safe for concurrent use. A nil f restores the default.
 func WithRequestIDs(f func(r *http.Request) (requestID, hostID string)) Option {
 	return func(o *options) { o.requestIDs = f }
+}
+
+// WithObserver makes the middleware call f with every request it handles
+// and the [Result] it answers the request with, so that a server can log or
+// count its CORS verdicts: which rule matched, or why a preflight was
+// refused (Result.Status and Result.Error). f is called exactly once per
+// request: for a preflight, after the answer is decided and before it is
+// written; for any other request, before the wrapped handler runs. A
+// request CORS leaves alone, one without Origin that is not a preflight,
+// is reported with the zero Result. For a refused preflight,
+// Result.Error holds the RequestID and HostID that the response carries
+// (see [WithRequestIDs]).
+//
+// f only watches: what it does has no effect on the response. It runs on
+// the request's goroutine, so it should be quick, and it must be safe for
+// concurrent use. For the rule-by-rule account of a verdict, call
+// [Policy.Explain] in f, for the requests worth it: it costs more than the
+// evaluation itself.
+//
+// Without this option (or with a nil f) the middleware reports nothing,
+// and pays nothing for it.
+func WithObserver(f func(r *http.Request, res Result)) Option {
+	return func(o *options) { o.observer = f }
 }
 
 // WithCacheSafeVary makes the middleware add "Vary: Origin" to every response
@@ -176,11 +199,19 @@ func WithCacheSafeVary() Option {
 // request, whether or not a route would match it. The examples module's
 // routers package shows each case with tests.
 //
+// # Logging verdicts
+//
+// The middleware never puts its reasons into a response. To learn why a
+// request was refused in production, pass [WithObserver]: it shows every
+// request and its Result to a function of yours, which can log refusals
+// and, for the rule-by-rule account, call [Policy.Explain].
+//
 // # Cost
 //
 // With a ResponseWriter whose header map is reused, an accepted preflight
-// costs one allocation for the header values, plus one for the
-// Access-Control-Allow-Headers value when it asks for headers. A refused
+// costs one allocation, which holds the header values and an
+// Access-Control-Allow-Headers value of up to 32 bytes, such as
+// "content-type, x-amz-date"; a longer one costs a second. A refused
 // one also makes its request IDs (unless [WithRequestIDs] supplies them)
 // and, for an unsupported Access-Control-Request-Method, the message that
 // quotes it. An actual request with an Origin costs one allocation (the
@@ -204,9 +235,7 @@ func Middleware(res Resolver, opts ...Option) func(http.Handler) http.Handler {
 		if next == nil {
 			panic("cors: Middleware: nil handler")
 		}
-		h := &handler{resolver: res, next: next, opts: o}
-		h.observer, _ = res.(observer)
-		return h
+		return &handler{resolver: res, next: next, opts: o}
 	}
 }
 
@@ -226,15 +255,19 @@ func (p *Policy) Handler(next http.Handler, opts ...Option) http.Handler {
 // handler is the http.Handler that Middleware returns.
 type handler struct {
 	resolver Resolver
-	observer observer // the resolver, when it observes answers; else nil
 	next     http.Handler
 	opts     options
 }
 
-// observer is a Resolver of this module that is shown every answer; see
-// package internal/hook.
-type observer interface {
-	ObserveCORS(hook.Key, *http.Request, Result)
+// preflightValues holds, in one allocation, the header values of a
+// preflight's answer and room for its Access-Control-Allow-Headers value,
+// so that the lists browsers usually send cost no allocation of their own.
+// Each value is set to a one-element slice of vals, and no two answers
+// share a preflightValues. The sizes make one 144-byte allocation, the
+// same as the values alone would take with a separate small string.
+type preflightValues struct {
+	vals  [fieldCount]string
+	names [32]byte
 }
 
 // bodyPool holds buffers for the error documents of refused preflights.
@@ -254,10 +287,9 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
-				var fs fieldSet
-				fs.add(fieldVary, headerOrigin)
-				m.observe(r, Result{fields: fs})
-				cw, base := wrap(w, &fs, false) // not a CORS request: nothing to strip
+				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
+				base.sink().add(fieldVary, headerOrigin)
+				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})
 				m.next.ServeHTTP(cw, r)
 				base.apply()
 				return
@@ -269,30 +301,36 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p, target := m.resolver.ResolveCORS(r)
 	// The request's other fields are read only when a rule allows the
-	// origin.
-	var fs fieldSet
-	i := -1
-	if origins := p.originRules(origin); !origins.IsEmpty() {
-		req := requestOf(r, origin, target)
-		i = p.actual(&req, origins, &fs)
-	}
-	if i < 0 && m.opts.cacheSafeVary && p.enabled() {
-		fs.add(fieldVary, headerOrigin)
-	}
-	if m.observer != nil {
-		m.observer.ObserveCORS(hook.Key{}, r, Result{Matched: i >= 0, Rule: max(i, 0), fields: fs})
-	}
+	// origin, and the answer's fields go straight into the writer, which
+	// has room for them only when there can be any.
+	origins := p.originRules(origin)
+	vary := m.opts.cacheSafeVary && p.enabled()
 	// R2, R3: without a match only the handler's own CORS fields go; R4:
 	// with one, S3's replace them.
-	cw, base := wrap(w, &fs, true)
+	cw, base := wrap(w, vary || !origins.IsEmpty(), true)
+	i := -1
+	if !origins.IsEmpty() {
+		req := requestOf(r, origin, target)
+		i = p.actual(&req, origins, base.sink())
+	}
+	if i < 0 && vary {
+		base.sink().add(fieldVary, headerOrigin)
+	}
+	if m.opts.observer != nil {
+		res := Result{Matched: i >= 0, Rule: max(i, 0)}
+		if base.vals != nil {
+			res.fields = fieldSet{vals: *base.vals, set: base.set}
+		}
+		m.opts.observer(r, res)
+	}
 	m.next.ServeHTTP(cw, r)
 	base.apply()
 }
 
-// observe shows res to the observer, if any.
+// observe shows res to the observer, if any (see [WithObserver]).
 func (m *handler) observe(r *http.Request, res Result) {
-	if m.observer != nil {
-		m.observer.ObserveCORS(hook.Key{}, r, res)
+	if m.opts.observer != nil {
+		m.opts.observer(r, res)
 	}
 }
 
@@ -300,9 +338,9 @@ func (m *handler) observe(r *http.Request, res Result) {
 func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin string) {
 	p, target := m.resolver.ResolveCORS(r)
 	req := requestOf(r, origin, target)
+	pv := new(preflightValues)
 	var res Result
-	p.evaluate(&req, &res)
-	m.observe(r, res)
+	p.evaluate(&req, &res, pv.names[:0])
 	status := res.Status
 
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()
@@ -329,7 +367,10 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	if !fresh {
 		stripAccessControl(h)
 	}
-	vals := make([]string, 0, n) // one backing array for every value set
+	vals := pv.vals[:0] // one backing array for every value set
+	if n > len(pv.vals) {
+		vals = make([]string, 0, n)
+	}
 	for f := range fieldCount {
 		if res.fields.set&(1<<f) != 0 {
 			vals = append(vals, res.fields.vals[f])
@@ -349,15 +390,20 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 		h[headerConnection] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
 	if ids {
+		var requestID, hostID string
 		if m.opts.requestIDs != nil {
-			res.Error.RequestID, res.Error.HostID = m.opts.requestIDs(r)
+			requestID, hostID = m.opts.requestIDs(r)
 		} else {
-			res.Error.RequestID, res.Error.HostID = requestid.New()
+			requestID, hostID = requestid.New()
 		}
-		vals = append(vals, res.Error.RequestID, res.Error.HostID)
+		vals = append(vals, requestID, hostID)
 		h[headerRequestID] = vals[len(vals)-2 : len(vals)-1 : len(vals)-1]
 		h[headerHostID] = vals[len(vals)-1 : len(vals) : len(vals)]
+		if res.Error.Code != "" { // the error document repeats them
+			res.Error.RequestID, res.Error.HostID = requestID, hostID
+		}
 	}
+	m.observe(r, res)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		w.WriteHeader(status)

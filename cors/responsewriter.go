@@ -20,7 +20,8 @@ import (
 // (R5: error responses get them too).
 //
 // The wrapper holds every value it puts into the header map, so that one
-// allocation serves the whole response: each field is set to a
+// allocation serves the whole response: the evaluation writes the fields
+// straight into the wrapper (see sink), each field is set to a
 // one-element slice of vals, and no two responses ever share a slice.
 //
 // It offers the optional interfaces [http.Flusher], [http.Hijacker] and
@@ -38,6 +39,10 @@ type responseWriter struct {
 // reach the responseWriter inside any of them.
 func (w *responseWriter) base() *responseWriter { return w }
 
+// sink returns where the evaluation puts the fields that w applies. Only
+// a writer made with room for fields has one.
+func (w *responseWriter) sink() fieldSink { return fieldSink{w.vals, &w.set} }
+
 // withFields is a writer variant W and the values of the fields it
 // applies, in one allocation.
 type withFields[W any] struct {
@@ -45,25 +50,24 @@ type withFields[W any] struct {
 	vals [fieldCount]string
 }
 
-// newWriter allocates the variant W for w, with a copy of fields when
-// there are any: one small allocation when there is nothing to set, one
-// larger one otherwise.
+// newWriter allocates the variant W for w, with room for the values of
+// the fields when fields is true, for the caller to fill in through sink:
+// one small allocation without fields, one larger one with them.
 func newWriter[W any, PW interface {
 	*W
 	http.ResponseWriter
 	base() *responseWriter
-}](w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
+}](w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *responseWriter) {
 	var cw PW
 	var b *responseWriter
-	if fields.set == 0 {
+	if !fields {
 		cw = PW(new(W))
 		b = cw.base()
 	} else {
 		x := new(withFields[W])
-		x.vals = fields.vals
 		cw = PW(&x.w)
 		b = cw.base()
-		b.vals, b.set = &x.vals, fields.set
+		b.vals = &x.vals
 	}
 	b.ResponseWriter, b.strip = w, strip
 	return cw, b
@@ -100,10 +104,11 @@ func (w *flushHijackReadWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.hijack()
 }
 
-// wrap returns a writer for w that will apply fields (and, with strip,
-// remove the handler's own Access-Control-* fields), offering the optional
-// interfaces w offers, and the responseWriter inside it.
-func wrap(w http.ResponseWriter, fields *fieldSet, strip bool) (http.ResponseWriter, *responseWriter) {
+// wrap returns a writer for w that will apply the fields put into the
+// sink of the responseWriter inside it, which it has when fields is true
+// (and, with strip, remove the handler's own Access-Control-* fields),
+// offering the optional interfaces w offers, and that responseWriter.
+func wrap(w http.ResponseWriter, fields, strip bool) (http.ResponseWriter, *responseWriter) {
 	_, f := w.(http.Flusher)
 	_, h := w.(http.Hijacker)
 	_, rf := w.(io.ReaderFrom)

@@ -49,10 +49,22 @@ type fieldSet struct {
 	set  uint16 // bit f is set when vals[f] is part of the answer
 }
 
+// sink returns where an evaluation puts the fields of s.
+func (s *fieldSet) sink() fieldSink { return fieldSink{&s.vals, &s.set} }
+
+// fieldSink is where an evaluation puts the header fields of its answer:
+// the value of field f into vals[f], and bit f into *set. The middleware
+// points it into the response writer that applies the fields, so that
+// they are written once, where they are used.
+type fieldSink struct {
+	vals *[fieldCount]string
+	set  *uint16
+}
+
 // add records the field f with value.
-func (s *fieldSet) add(f field, value string) {
+func (s fieldSink) add(f field, value string) {
 	s.vals[f] = value
-	s.set |= 1 << f
+	*s.set |= 1 << f
 }
 
 // Headers returns the response header fields of the answer, in the order S3

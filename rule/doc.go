@@ -52,4 +52,8 @@
 //
 // [ErrorDocument] renders S3's XML error body byte for byte, for this and the
 // other packages of the module and for S3 emulators.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package rule

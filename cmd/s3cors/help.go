@@ -46,7 +46,7 @@ func runHelp(e *env, args []string) int {
 	}
 	text, ok := helpText(name)
 	if !ok || name == "main" {
-		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, probe, help, version\n", args[0])
+		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, probe, proxy, help, version\n", args[0])
 		return exitUsage
 	}
 	fmt.Fprint(e.stdout, text)

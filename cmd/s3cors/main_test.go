@@ -207,8 +207,9 @@ func TestHelpPages(t *testing.T) {
 		"explain": {"(default object)", "(default text)", "(default OPTIONS with"},
 		"serve":   {"(default 127.0.0.1:8080;", "(default 100MiB)", "(default off)"},
 		"probe":   {"60s;", "(default 30s)", "(default text)", "then\n                       us-east-1)"},
+		"proxy":   {"(default 127.0.0.1:9100;"},
 	}
-	for _, cmd := range []string{"", "lint", "explain", "convert", "serve", "probe", "help", "version"} {
+	for _, cmd := range []string{"", "lint", "explain", "convert", "serve", "probe", "proxy", "help", "version"} {
 		page := s3cors(t, "", "help", cmd).stdout
 		if cmd == "" {
 			page = s3cors(t, "", "help").stdout

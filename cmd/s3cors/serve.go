@@ -16,7 +16,6 @@ import (
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/internal/dnsrebinding"
 	"github.com/s3cors/s3cors/internal/explain"
-	"github.com/s3cors/s3cors/internal/hook"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -140,7 +139,9 @@ func serve(e *env, args []string, opts serveOptions) int {
 	}
 	files := &bucketFiles{dir: *dir, root: root, dotfiles: bool(dotfiles), writable: bool(writable), maxUpload: int64(maxUpload)}
 	// The middleware is outside, so that errors get the CORS headers too.
-	handler := logRequests(e, cors.Middleware(&servedBucket{p: p, c: c}, corsOpts...)(files))
+	served := &servedBucket{p: p, c: c}
+	corsOpts = append(corsOpts, cors.WithObserver(served.observe))
+	handler := logRequests(e, cors.Middleware(served, corsOpts...)(files))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -246,8 +247,8 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 // servedBucket is the Resolver of serve: one policy for every request, the
 // target taken from the URL path, and the CORS part of each log line taken
-// from the answer the middleware gives (see package internal/hook), so that
-// no request is evaluated twice.
+// from the answer the middleware gives (see cors.WithObserver), so that no
+// request is evaluated twice.
 type servedBucket struct {
 	p *cors.Policy
 	c *rule.Configuration // p's configuration, for rule labels
@@ -260,8 +261,8 @@ func (b *servedBucket) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) 
 	return b.p, cors.TargetObject
 }
 
-// ObserveCORS writes the verdict for the log line that logRequests prints.
-func (b *servedBucket) ObserveCORS(_ hook.Key, r *http.Request, res cors.Result) {
+// observe writes the verdict for the log line that logRequests prints.
+func (b *servedBucket) observe(r *http.Request, res cors.Result) {
 	if slot, ok := r.Context().Value(verdictKey{}).(*string); ok {
 		*slot = verdict(b.c, r, res)
 	}

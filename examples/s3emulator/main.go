@@ -3,13 +3,15 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
+//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
-// -auth they need no credentials. With -auth, every request except a
-// preflight must be signed with AWS Signature Version 4 (Authorization
-// header, presigned URL or, for an upload from an HTML form, POST policy)
-// with one of the given keys, for -region, as on S3. For example, with the AWS CLI:
+// -auth they need no credentials. With -auth, given once per user, every
+// request except a preflight must be signed with AWS Signature Version 4
+// (Authorization header, presigned URL or, for an upload from an HTML form,
+// POST policy) with one of the given keys, for -region, as on S3; -sigv2
+// accepts Signature Version 2 as well. A bucket created or set public-read
+// (x-amz-acl) can be read by anyone without signing. For example, with the AWS CLI:
 //
 //	aws --endpoint-url http://127.0.0.1:9000 s3api create-bucket --bucket demo
 //	aws --endpoint-url http://127.0.0.1:9000 s3api put-bucket-cors --bucket demo \
@@ -30,7 +32,6 @@ import (
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 type listFlag []string
@@ -41,10 +42,12 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
-	region := flag.String("region", sigv4.DefaultRegion, "the region requests must be signed for (with -auth)")
-	var buckets, keys listFlag
+	region := flag.String("region", "us-east-1", "the region requests must be signed for (with -auth)")
+	sigV2 := flag.Bool("sigv2", false, "with -auth, accept AWS Signature Version 2 as well, as S3's older regions do")
+	var buckets listFlag
+	keys := credentialsFlag{}
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
-	flag.Var(&keys, "auth", "require AWS Signature Version 4 with this `ACCESS_KEY:SECRET` on every request but preflights (repeatable; default: no authentication)")
+	flag.Var(keys, "auth", "require AWS Signature Version 4 on every request but preflights, accepting this user's `ACCESS_KEY:SECRET` (once per user; default: no authentication)")
 	flag.Parse()
 
 	var opts []emulator.Option
@@ -52,15 +55,10 @@ func main() {
 		opts = append(opts, emulator.WithCORSOptions(cors.WithCacheSafeVary()))
 	}
 	if len(keys) > 0 {
-		v := &sigv4.Verifier{Secrets: map[string]string{}, Region: *region}
-		for _, k := range keys {
-			id, secret, ok := strings.Cut(k, ":")
-			if !ok || id == "" || secret == "" {
-				log.Fatalf("-auth %q: want ACCESS_KEY:SECRET", k)
-			}
-			v.Secrets[id] = secret
+		opts = append(opts, emulator.WithCredentials(*region, keys))
+		if *sigV2 {
+			opts = append(opts, emulator.WithSignatureV2())
 		}
-		opts = append(opts, emulator.WithAuth(v))
 	}
 	e := emulator.New(opts...)
 	for _, b := range buckets {
@@ -75,7 +73,7 @@ func main() {
 	}
 	fmt.Printf("S3 emulator listening on http://%s (path-style: http://%s/BUCKET/KEY)\n", ln.Addr(), ln.Addr())
 	if len(keys) > 0 {
-		fmt.Printf("requests must be signed (AWS Signature Version 4, region %s); preflights are not authenticated\n", *region)
+		fmt.Printf("requests must be signed (AWS Signature Version 4, region %s) by one of %d users (%s); preflights are not authenticated\n", *region, len(keys), keys)
 	}
 	srv := httpserver.New(e, httpserver.Default)
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

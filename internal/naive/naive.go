@@ -8,6 +8,10 @@
 //     bytes; otherwise exact equality.
 //   - D1: origins compare case-sensitively, byte for byte.
 //   - M5: header names use the same glob, compared ASCII case-insensitively.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package naive
 
 import "strings"

@@ -1,6 +1,10 @@
 // Package requestheaders reads the Access-Control-Request-Headers field as
 // S3 does (M5, D7, D10, D11), for the engine and for the tools that explain
 // its answers, so that both see the same names.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package requestheaders
 
 import (
@@ -26,6 +30,14 @@ const (
 // Since a name contains no comma and does not end in white space, the
 // result splits back into the same names at each ", " (see Next).
 func Join(lines []string) (names string, ok bool) {
+	return JoinInto(nil, lines)
+}
+
+// JoinInto is [Join] writing the names into the unused capacity of scratch
+// when they fit there, which spares an allocation to a caller that
+// already holds memory for the answer. scratch must not be written again
+// while the result is in use, since the result shares its memory.
+func JoinInto(scratch []byte, lines []string) (names string, ok bool) {
 	total := 0
 	for _, line := range lines {
 		total += len(line)
@@ -37,7 +49,7 @@ func Join(lines []string) (names string, ok bool) {
 		return "", true
 	}
 	if len(lines) == 1 {
-		if names, ok := joinPlain(lines[0]); ok {
+		if names, ok := joinPlain(scratch, lines[0]); ok {
 			return names, true
 		}
 	}
@@ -57,7 +69,7 @@ func Join(lines []string) (names string, ok bool) {
 	if count == 0 {
 		return "", true
 	}
-	buf := make([]byte, size+2*(count-1))
+	buf := bufferOf(scratch, size+2*(count-1))
 	n := 0
 	for _, line := range lines {
 		for rest := line; rest != ""; {
@@ -83,11 +95,20 @@ func Join(lines []string) (names string, ok bool) {
 	return unsafe.String(&buf[0], len(buf)), true
 }
 
+// bufferOf returns n bytes after the end of scratch when its capacity
+// holds them, and n new bytes otherwise.
+func bufferOf(scratch []byte, n int) []byte {
+	if cap(scratch)-len(scratch) >= n {
+		return scratch[len(scratch) : len(scratch)+n : len(scratch)+n]
+	}
+	return make([]byte, n)
+}
+
 // joinPlain is Join for the line browsers send: names in lower case
 // separated by single commas, without white space or empty items, such as
 // "content-type,x-amz-date". It reports false for any other line, which
 // Join then reads the general way.
-func joinPlain(line string) (string, bool) {
+func joinPlain(scratch []byte, line string) (string, bool) {
 	commas := 0
 	for i := 0; i < len(line); i++ {
 		switch c := line[i]; {
@@ -103,7 +124,7 @@ func joinPlain(line string) (string, bool) {
 	if commas >= MaxCount {
 		return "", false
 	}
-	buf := make([]byte, len(line)+commas)
+	buf := bufferOf(scratch, len(line)+commas)
 	n := 0
 	for rest := line; ; {
 		i := strings.IndexByte(rest, ',')

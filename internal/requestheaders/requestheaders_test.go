@@ -47,6 +47,29 @@ func TestJoin(t *testing.T) {
 }
 
 // FuzzJoin checks Join against a reader written straight from M5 and D11.
+// TestJoinInto checks that JoinInto writes into the scratch memory when the
+// names fit there (M5), and allocates otherwise, with the same result.
+func TestJoinInto(t *testing.T) {
+	t.Parallel()
+	for _, lines := range [][]string{
+		{"content-type,x-amz-date"},     // the browser's form
+		{"Content-Type", " x-amz-date"}, // the general way
+	} {
+		var scratch [32]byte
+		got, ok := JoinInto(scratch[:0], lines)
+		if want := "content-type, x-amz-date"; got != want || !ok {
+			t.Fatalf("JoinInto(%q) = %q, %v; want %q, true", lines, got, ok, want)
+		}
+		if string(scratch[:len(got)]) != got {
+			t.Errorf("JoinInto(%q) did not use the scratch memory", lines)
+		}
+		small := make([]byte, 0, 4)
+		if got, ok := JoinInto(small, lines); got != "content-type, x-amz-date" || !ok || string(small[:4]) == "cont" {
+			t.Errorf("JoinInto(%q) with a small scratch = %q, %v, and wrote into it", lines, got, ok)
+		}
+	}
+}
+
 func FuzzJoin(f *testing.F) {
 	f.Add("content-type,x-amz-date", "")
 	f.Add("A, b ,,\t", "c")
@@ -74,6 +97,10 @@ func FuzzJoin(f *testing.F) {
 		}
 		if got, ok := Join(lines); got != want || ok != wantOK {
 			t.Fatalf("Join(%q) = %q, %v; want %q, %v", lines, got, ok, want, wantOK)
+		}
+		var scratch [32]byte
+		if got, ok := JoinInto(scratch[:0], lines); got != want || ok != wantOK {
+			t.Fatalf("JoinInto(32 bytes, %q) = %q, %v; want %q, %v", lines, got, ok, want, wantOK)
 		}
 	})
 }

@@ -1,5 +1,9 @@
 // Package requestid makes the request and host IDs S3 puts into every
 // response (x-amz-request-id, x-amz-id-2) and repeats in error documents.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package requestid
 
 import (

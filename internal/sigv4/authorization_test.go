@@ -90,25 +90,46 @@ func FuzzParseAuthorization(f *testing.F) {
 	})
 }
 
-// FuzzVerifyChunks checks that the parser of aws-chunked bodies never
-// panics and accepts no body without the right signatures.
+// FuzzVerifyChunks checks that the check of aws-chunked bodies never
+// panics, accepts no body without the right signatures, and reaches the
+// same verdict however the body is split into reads.
 func FuzzVerifyChunks(f *testing.F) {
 	key := signingKey(exampleSecret, "20130524", "us-east-1")
 	newChain := func() *chain {
 		return &chain{key: key, timestamp: exampleDate, scope: exampleScope,
 			previous: "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"}
 	}
-	f.Add([]byte("0;chunk-signature=x\r\n\r\n"), false)
-	f.Add([]byte("4;chunk-signature=x\r\nabcd\r\n0;chunk-signature=y\r\nx-amz-checksum-crc32:AAAAAA==\r\nx-amz-trailer-signature:z\r\n\r\n"), true)
-	f.Add([]byte("ffffffffffffffff;chunk-signature=x\r\n"), false)
-	f.Add([]byte("-1;chunk-signature=\r\n\r\n"), true)
-	f.Fuzz(func(t *testing.T, body []byte, trailer bool) {
-		e := verifyChunks(body, newChain(), trailer)
+	f.Add([]byte("0;chunk-signature=x\r\n\r\n"), false, uint8(1))
+	f.Add([]byte("4;chunk-signature=x\r\nabcd\r\n0;chunk-signature=y\r\nx-amz-checksum-crc32:AAAAAA==\r\nx-amz-trailer-signature:z\r\n\r\n"), true, uint8(3))
+	f.Add([]byte("ffffffffffffffff;chunk-signature=x\r\n"), false, uint8(0))
+	f.Add([]byte("-1;chunk-signature=\r\n\r\n"), true, uint8(7))
+	f.Fuzz(func(t *testing.T, body []byte, trailer bool, split uint8) {
+		e := checkChunks(body, newChain(), trailer, int(split))
 		if e == nil {
 			t.Fatalf("%q accepted", body)
 		}
 		if e.Code != codeSignatureDoesNotMatch && e.Code != codeIncompleteBody {
 			t.Fatalf("%q: %v", body, e)
 		}
+		if whole := checkChunks(body, newChain(), trailer, 0); whole.Code != e.Code {
+			t.Fatalf("%q: %v in reads of %d bytes, %v in one", body, e, split, whole)
+		}
 	})
+}
+
+// checkChunks runs a chunkCheck over body in slices of split bytes (0: the
+// whole body at once) and returns its verdict.
+func checkChunks(body []byte, c *chain, trailer bool, split int) *Error {
+	k := newChunkCheck(c, trailer)
+	if split <= 0 {
+		split = len(body)
+	}
+	for len(body) > 0 {
+		n := min(split, len(body))
+		if _, e := k.consume(body[:n]); e != nil {
+			return e
+		}
+		body = body[n:]
+	}
+	return k.end()
 }

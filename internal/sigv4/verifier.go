@@ -17,7 +17,9 @@
 // parameters X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires,
 // X-Amz-SignedHeaders and X-Amz-Signature. Its VerifyPost method verifies
 // the third form, an upload from an HTML form (POST Object), whose signed
-// POST policy states what the form may hold.
+// POST policy states what the form may hold. With its SignatureV2 field set,
+// it also verifies the older Signature Version 2, in the Authorization
+// header or a presigned URL.
 //
 // Its Handler method is net/http middleware that verifies every request
 // except OPTIONS. S3 answers preflights without authentication (browsers
@@ -37,9 +39,7 @@
 package sigv4
 
 import (
-	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -74,6 +74,14 @@ type Verifier struct {
 	// Now returns the current time; nil means time.Now. Tests set it to
 	// control the expiry of presigned URLs and the skew of signed requests.
 	Now func() time.Time
+
+	// SignatureV2 makes Verify accept requests signed with AWS Signature
+	// Version 2 as well, in the Authorization header ("AWS
+	// AccessKeyId:Signature") or in a presigned URL (AWSAccessKeyId,
+	// Expires, Signature), as S3 still does in the regions that opened
+	// before 2014. Signature Version 2 does not sign the body. false, the
+	// default, refuses them with InvalidRequest, as the newer regions do.
+	SignatureV2 bool
 }
 
 func (v *Verifier) region() string {
@@ -95,6 +103,14 @@ func (v *Verifier) now() time.Time {
 // refuse answers it, typically with an S3 XML error document. OPTIONS
 // requests pass unverified, since S3 answers preflights without
 // authentication.
+//
+// The body is checked as next reads it (see [Verifier.Verify]). When the
+// check has failed by the time next begins its response, or returns
+// without one, the response next was about to send is discarded and refuse
+// answers with the check's error (XAmzContentSHA256Mismatch,
+// SignatureDoesNotMatch for a chunk, IncompleteBody), keeping the response
+// headers set before next ran, such as CORS headers. next sees a failed
+// check as an error from r.Body.Read.
 func (v *Verifier) Handler(next http.Handler, refuse func(http.ResponseWriter, *http.Request, *Error)) http.Handler {
 	if next == nil || refuse == nil {
 		panic("sigv4: Handler: nil handler or refuse function")
@@ -112,7 +128,14 @@ func (v *Verifier) Handler(next http.Handler, refuse func(http.ResponseWriter, *
 			refuse(w, r, e)
 			return
 		}
-		next.ServeHTTP(w, r)
+		body, ok := r.Body.(*payloadReader)
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		pw := &payloadWriter{w: w, r: r, body: body, refuse: refuse, saved: w.Header().Clone()}
+		next.ServeHTTP(pw, r)
+		pw.begin()
 	})
 }
 
@@ -143,18 +166,23 @@ func (v *Verifier) Handler(next http.Handler, refuse func(http.ResponseWriter, *
 //     AccessDenied (403);
 //   - a body whose SHA-256 is not the X-Amz-Content-Sha256 it was signed
 //     with: XAmzContentSHA256Mismatch (400); a chunk of a streaming upload
-//     with a wrong signature: SignatureDoesNotMatch (403).
+//     with a wrong signature: SignatureDoesNotMatch (403); a streaming
+//     upload whose chunk framing is broken: IncompleteBody (400).
 //
-// Checking the body means reading it: when X-Amz-Content-Sha256 is a hash or
-// STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER), Verify reads the whole body
-// into memory and replaces r.Body with a reader of the same bytes, so that
-// the request is refused before any handler sees a byte of a tampered body.
-// Streaming uploads keep their aws-chunked encoding. With UNSIGNED-PAYLOAD
-// and STREAMING-UNSIGNED-PAYLOAD-TRAILER the body is not read; the latter
-// carries no chunk signatures, and its trailing checksum is left to the
-// handler.
-//
-// The checks run in the order of this list.
+// The checks run in the order of this list. Verify itself does not read the
+// body, whose errors are the last three: when X-Amz-Content-Sha256 is a hash
+// or STREAMING-AWS4-HMAC-SHA256-PAYLOAD(-TRAILER), it replaces r.Body with
+// a reader that checks the bytes as they are read, without holding them,
+// and passes them on unchanged (streaming uploads keep their aws-chunked
+// encoding). The read that would complete a body, or a chunk, that fails
+// the check returns the *Error instead of that last byte, as does every
+// read after it, so a handler that reads the body to its end never sees a
+// tampered one complete, and a handler that reads at most n bytes of a
+// large body reads no more than n. An empty body is checked by Verify. With
+// UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER the body is not
+// checked; the latter carries no chunk signatures, and its trailing
+// checksum is left to the handler. [Verifier.Handler] turns a failed check
+// into the refusal of the request.
 func (v *Verifier) Verify(r *http.Request) error {
 	if e := v.verify(r); e != nil {
 		return e
@@ -170,11 +198,17 @@ func (v *Verifier) verify(r *http.Request) *Error {
 	case header && presigned:
 		return invalidArgument(messageOneMechanism, "Authorization", auth[0])
 	case header:
+		if v.SignatureV2 && strings.HasPrefix(auth[0], "AWS ") {
+			return v.verifyV2Header(r, auth[0])
+		}
 		return v.verifyHeader(r, auth[0])
 	case presigned:
 		return v.verifyQuery(r, q)
 	case q.Has("AWSAccessKeyId") && q.Has("Signature"):
 		// A presigned URL of Signature Version 2.
+		if v.SignatureV2 {
+			return v.verifyV2Query(r, q)
+		}
 		return unsupportedMechanism()
 	default:
 		return accessDenied()
@@ -403,42 +437,29 @@ func isHex(s string) bool {
 	return true
 }
 
-// verifyPayload checks the body against X-Amz-Content-Sha256. Per-chunk
-// signatures are verified: for STREAMING-AWS4-HMAC-SHA256-PAYLOAD and its
-// -TRAILER variant every chunk's signature, chained from the seed signature
-// (the request's), and the trailer's signature. UNSIGNED-PAYLOAD and
+// verifyPayload prepares the check of the body against
+// X-Amz-Content-Sha256: for a hash, the SHA-256 of the body; for
+// STREAMING-AWS4-HMAC-SHA256-PAYLOAD and its -TRAILER variant, every
+// chunk's signature, chained from the seed signature (the request's), and
+// the trailer's signature. r.Body becomes a *payloadReader that checks the
+// body as it is read. An empty body is checked at once. UNSIGNED-PAYLOAD and
 // STREAMING-UNSIGNED-PAYLOAD-TRAILER have nothing beyond the seed signature
 // to verify.
 func verifyPayload(r *http.Request, mode payloadMode, claimed string, c *chain) *Error {
+	var check payloadCheck
 	switch mode {
 	case payloadUnsigned, payloadStreamingUnsignedTrailer:
 		return nil
-	}
-	body, err := readBody(r)
-	if err != nil {
-		return incompleteBody()
-	}
-	switch mode {
 	case payloadHashed:
-		if got := hashHex(body); got != strings.ToLower(claimed) {
-			return contentSHA256Mismatch(claimed, got)
-		}
-		return nil
+		check = newHashCheck(claimed, r.ContentLength)
 	case payloadStreamingSigned:
-		return verifyChunks(body, c, false)
+		check = newChunkCheck(c, false)
 	default: // payloadStreamingSignedTrailer
-		return verifyChunks(body, c, true)
+		check = newChunkCheck(c, true)
 	}
-}
-
-// readBody reads the whole body of r and gives r a new body of the same
-// bytes.
-func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil || r.Body == http.NoBody {
-		return nil, nil
+		return check.end()
 	}
-	body, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	return body, err
+	r.Body = &payloadReader{body: r.Body, check: check}
+	return nil
 }

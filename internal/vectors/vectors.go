@@ -1,6 +1,10 @@
 // Package vectors reads conformance vector files in the s3cors-vectors/1
 // format and compares an implementation's answers with them. It serves the
 // library-level runner, the middleware's runner and HTTP-level runners.
+//
+// Identifiers such as P5, H7 or D13 in this package's documentation name
+// the behaviours of Amazon S3 described, with their evidence, in
+// docs/behaviour.md in the repository.
 package vectors
 
 import (

@@ -18,7 +18,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 const (
@@ -38,11 +37,9 @@ type authEmulator struct {
 func startAuthEmulator(t *testing.T) *authEmulator {
 	t.Helper()
 	a := &authEmulator{}
-	v := &sigv4.Verifier{
-		Secrets: map[string]string{authKey: authSecret},
-		Now:     func() time.Time { return time.Now().Add(time.Duration(a.ahead.Load())) },
-	}
-	a.Emulator, a.endpoint, _ = startEmulator(t, emulator.WithAuth(v))
+	a.Emulator, a.endpoint, _ = startEmulator(t,
+		emulator.WithCredentials("", map[string]string{authKey: authSecret}),
+		emulator.WithClock(func() time.Time { return time.Now().Add(time.Duration(a.ahead.Load())) }))
 	return a
 }
 

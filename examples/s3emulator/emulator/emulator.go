@@ -20,8 +20,16 @@
 //
 // The emulator uses path-style addressing (http://host/bucket/key). By
 // default it does not authenticate: any credentials, or none, are accepted.
-// With WithAuth it verifies AWS Signature Version 4 on every request except
-// preflights, as S3 does.
+// With WithCredentials it verifies AWS Signature Version 4 on every request
+// except preflights, as S3 does, for one or more users (access keys); with
+// WithSignatureV2, Signature Version 2 as well.
+//
+// Buckets have a canned ACL, private (the default) or public-read, set by
+// x-amz-acl on CreateBucket, by PutBucketAcl (PUT /bucket?acl with
+// x-amz-acl) or by SetBucketACL, and answered by GetBucketAcl. With
+// authentication on, anyone may read a public-read bucket and its objects
+// (GET, HEAD) without signing; an unsigned write gets S3's 403
+// AccessDenied. Objects have no ACL of their own.
 package emulator
 
 import (
@@ -32,6 +40,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -50,12 +59,16 @@ type Emulator struct {
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
 
-	// auth verifies form uploads (WithAuth); nil: no authentication.
+	// auth verifies form uploads (WithCredentials); nil: no
+	// authentication.
 	auth *sigv4.Verifier
 
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
+
+	// acls holds the buckets' canned ACLs.
+	acls acls
 }
 
 // Option configures an Emulator.
@@ -63,7 +76,12 @@ type Option func(*settings)
 
 type settings struct {
 	corsOptions []cors.Option
-	auth        *sigv4.Verifier // WithAuth; nil: no authentication
+	// WithCredentials; nil: no authentication.
+	secrets map[string]string
+	region  string
+	now     func() time.Time // WithClock
+
+	signatureV2 bool // WithSignatureV2
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -78,14 +96,15 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New(), auth: s.auth}
-	e.s3 = gofakes3.New(e.backend).Server()
+	e := &Emulator{backend: s3mem.New(), auth: s.verifier()}
+	e.s3 = gofakes3.New(memBackend{e.backend}).Server()
 	e.store = bucket.NewStore(e.bucketExists)
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
-	// Authentication (WithAuth) sits inside the CORS middleware: preflights
-	// never reach it, and its errors get the bucket's CORS headers.
-	e.buckets = mw(s.authenticate(http.HandlerFunc(e.route)))
-	e.service = s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
+	// Authentication (WithCredentials) sits inside the CORS middleware:
+	// preflights never reach it, and its errors get the bucket's CORS
+	// headers.
+	e.buckets = mw(e.authenticate(http.HandlerFunc(e.route)))
+	e.service = e.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { e.serveBackend(w, r, "") }))
 	return e
 }
 
@@ -98,6 +117,7 @@ func (e *Emulator) CreateBucket(name string) error {
 		return err
 	}
 	e.store.Delete(name)
+	e.acls.set(name, ACLPrivate)
 	return nil
 }
 
@@ -190,6 +210,14 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 		e.store.ServeHTTP(w, r) // PutBucketCors, GetBucketCors, DeleteBucketCors
 		return
 	}
+	if key == "" && r.URL.Query().Has("acl") {
+		e.serveACL(w, r, bucket) // PutBucketAcl, GetBucketAcl
+		return
+	}
+	if key == "" && r.Method == http.MethodPut && (r.URL.RawQuery == "" || strings.HasPrefix(r.URL.RawQuery, "x-id=CreateBucket")) {
+		e.createBucket(w, r, bucket)
+		return
+	}
 	if isFormUpload(r) {
 		e.servePost(w, r, bucket) // POST Object, an upload from an HTML form
 		return
@@ -197,16 +225,32 @@ func (e *Emulator) route(w http.ResponseWriter, r *http.Request) {
 	e.serveBackend(w, r, bucket)
 }
 
-// serveBackend passes the request to gofakes3, without its CORS headers.
-func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket string) {
+// createBucket serves CreateBucket, with the canned ACL of x-amz-acl.
+func (e *Emulator) createBucket(w http.ResponseWriter, r *http.Request, bucket string) {
+	acl, status, doc := cannedACL(r)
+	if doc != nil {
+		writeError(w, r, status, *doc)
+		return
+	}
+	if e.serveBackend(w, r, bucket) == http.StatusOK {
+		e.acls.set(bucket, acl)
+	}
+}
+
+// serveBackend passes the request to gofakes3, without its CORS headers,
+// and returns the status of its answer.
+func (e *Emulator) serveBackend(w http.ResponseWriter, r *http.Request, bucket string) int {
 	bw := &backendWriter{w: w, h: http.Header{}}
 	e.s3.ServeHTTP(bw, r)
 	bw.finish()
 	// gofakes3 deletes a bucket on DELETE /bucket (also with sub-resources
-	// it does not know); the bucket's CORS configuration goes with it.
+	// it does not know); the bucket's CORS configuration and ACL go with
+	// it.
 	if r.Method == http.MethodDelete && bucket != "" && !e.bucketExists(bucket) {
 		e.store.Delete(bucket)
+		e.acls.set(bucket, ACLPrivate)
 	}
+	return bw.status
 }
 
 func (e *Emulator) bucketExists(name string) bool {
@@ -228,9 +272,10 @@ func splitPath(p string) (bucket, key string) {
 // headers the response gets. gofakes3 cannot overwrite them either, because
 // it never sees the real header map.
 type backendWriter struct {
-	w     http.ResponseWriter
-	h     http.Header
-	wrote bool
+	w      http.ResponseWriter
+	h      http.Header
+	wrote  bool
+	status int
 }
 
 func (b *backendWriter) Header() http.Header { return b.h }
@@ -240,6 +285,7 @@ func (b *backendWriter) WriteHeader(code int) {
 		return
 	}
 	b.wrote = true
+	b.status = code
 	dst := b.w.Header()
 	for k, v := range b.h {
 		if strings.HasPrefix(http.CanonicalHeaderKey(k), "Access-Control-") {

@@ -28,7 +28,7 @@ func isFormUpload(r *http.Request) bool {
 	return bucket != "" && key == "" && mediaType == "multipart/form-data"
 }
 
-// servePost serves POST Object. With WithAuth the form is verified by its
+// servePost serves POST Object. With WithCredentials the form is verified by its
 // POST policy and signature ([sigv4.Verifier.VerifyPost]); without, it is
 // read and stored as it is ([sigv4.ReadPost]). The object's headers are the
 // form's Content-Type (binary/octet-stream without one), Cache-Control,

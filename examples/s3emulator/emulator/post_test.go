@@ -190,7 +190,7 @@ func TestPostObject(t *testing.T) {
 	}
 }
 
-// TestPostObjectAuthOff checks that without WithAuth a form is stored as it
+// TestPostObjectAuthOff checks that without WithCredentials a form is stored as it
 // is, its policy unread.
 func TestPostObjectAuthOff(t *testing.T) {
 	e, endpoint, client := startEmulator(t)

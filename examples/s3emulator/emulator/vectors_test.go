@@ -16,7 +16,6 @@ import (
 
 	"github.com/s3cors/s3cors/conformance"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 // vectorsDir is the repository's corpus, vectors added there included.
@@ -45,7 +44,7 @@ func TestConformanceInProcess(t *testing.T) {
 // preflights unsigned, as browsers do. The answers must not change.
 func TestConformanceWithAuth(t *testing.T) {
 	const key, secret = "AKIDCONFORMANCE", "conformance-secret"
-	e := emulator.New(emulator.WithAuth(&sigv4.Verifier{Secrets: map[string]string{key: secret}}))
+	e := emulator.New(emulator.WithCredentials("", map[string]string{key: secret}))
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	signer := v4.NewSigner()

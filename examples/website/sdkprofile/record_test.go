@@ -21,7 +21,6 @@ import (
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 	"github.com/s3cors/s3cors/internal/clientprofile"
-	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -169,7 +168,7 @@ func TestRecord(t *testing.T) {
 		t.Fatal("no Chromium found: install chromium or set CORS_E2E_CHROME")
 	}
 
-	emu := emulator.New(emulator.WithAuth(&sigv4.Verifier{Secrets: map[string]string{accessKey: secretKey}}))
+	emu := emulator.New(emulator.WithCredentials("", map[string]string{accessKey: secretKey}))
 	if err := emu.CreateBucket(bucket); err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,6 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
-	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -125,18 +124,13 @@ func CORSConfiguration(allowedOrigins ...string) *rule.Configuration {
 	}}}
 }
 
-// NewVerifier returns the emulator's verifier of signatures: the key pair
-// AccessKeyID and SecretAccessKey, region us-east-1.
-func NewVerifier() *sigv4.Verifier {
-	return &sigv4.Verifier{Secrets: map[string]string{AccessKeyID: SecretAccessKey}}
-}
-
 // NewAssets returns an S3 emulator holding the assets bucket, its objects
 // and CORSConfiguration(allowedOrigins...), which authenticates requests
-// with NewVerifier. opts come after the emulator's WithAuth option; a
-// WithAuth among them replaces it.
+// with the key pair AccessKeyID and SecretAccessKey, region us-east-1. opts
+// come after the emulator's WithCredentials option; a WithCredentials among
+// them replaces it.
 func NewAssets(allowedOrigins []string, opts ...emulator.Option) (*emulator.Emulator, error) {
-	e := emulator.New(append([]emulator.Option{emulator.WithAuth(NewVerifier())}, opts...)...)
+	e := emulator.New(append([]emulator.Option{emulator.WithCredentials("", map[string]string{AccessKeyID: SecretAccessKey})}, opts...)...)
 	if err := e.CreateBucket(Bucket); err != nil {
 		return nil, err
 	}
