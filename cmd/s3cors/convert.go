@@ -45,8 +45,10 @@ func runConvert(e *env, args []string) int {
 	if err != nil { // unreachable: --to only takes the names of formNames
 		return usageError(e, "convert", fmt.Sprintf("cannot write the configuration as %s", to.value), "pass --to xml, --to json or --to console")
 	}
-	if e.terminal && !bytes.HasSuffix(out, []byte("\n")) {
-		out = append(out, '\n') // keep the shell prompt off the last line
+	if !bytes.HasSuffix(out, []byte("\n")) {
+		// A text file ends in a newline, on a terminal or in a file: the XML
+		// form is GetBucketCors's body, which has none.
+		out = append(out, '\n')
 	}
 	e.stdout.Write(out)
 	return exitOK

@@ -27,7 +27,9 @@ func TestConvert(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// XML is exactly what GetBucketCors returns.
+	// XML is exactly what GetBucketCors returns, as a text file: with a
+	// final newline.
+	golden = append(golden, '\n')
 	xml := s3cors(t, "", "convert", src, "--to", "xml")
 	xml.expect(t, 0, nil, nil)
 	if xml.stdout != string(golden) {
@@ -60,6 +62,24 @@ func TestConvert(t *testing.T) {
 	console := s3cors(t, "", "convert", "explain.json", "--to", "console")
 	if !strings.HasPrefix(console.stdout, "[") || !strings.Contains(console.stdout, `"ID": "uploads"`) {
 		t.Errorf("console output:\n%s", console.stdout)
+	}
+}
+
+// TestConvertKeepsEverything checks that convert loses nothing (C3): an
+// empty list read from JSON is written back in both JSON forms, and every
+// output, piped rather than on a terminal, ends with a newline.
+func TestConvertKeepsEverything(t *testing.T) {
+	t.Parallel()
+	in := `{"CORSRules": [{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET"], "AllowedHeaders": [], "ExposeHeaders": []}]}`
+	for _, to := range []string{"xml", "json", "console"} {
+		r := s3cors(t, in, "convert", "-", "--to", to)
+		r.expect(t, 0, nil, nil)
+		if !strings.HasSuffix(r.stdout, "\n") {
+			t.Errorf("--to %s: output does not end with a newline: %q", to, r.stdout)
+		}
+		if to != "xml" && (!strings.Contains(r.stdout, `"AllowedHeaders": []`) || !strings.Contains(r.stdout, `"ExposeHeaders": []`)) {
+			t.Errorf("--to %s lost the empty lists:\n%s", to, r.stdout)
+		}
 	}
 }
 
