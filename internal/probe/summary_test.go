@@ -12,14 +12,14 @@ func TestSummarize(t *testing.T) {
 	results := []conformance.Result{
 		{Spec: []string{"P5", "H4"}, Outcome: conformance.Passed},
 		{Spec: []string{"M4"}, Outcome: conformance.Failed},
-		{Spec: []string{"E1", "C10", "C9"}, Outcome: conformance.Passed},
+		{Spec: []string{"E1", "V10", "V9"}, Outcome: conformance.Passed},
 		{Spec: []string{"Z9"}, Outcome: conformance.Skipped},
 	}
 	want := []Behaviour{
 		{Behaviour: "Origin matching", Spec: []string{"M4"}, Failed: 1},
 		{Behaviour: "Request headers", Spec: []string{"H4"}, Passed: 1},
 		{Behaviour: "Preflight answers and errors", Spec: []string{"E1", "P5"}, Passed: 2},
-		{Behaviour: "Configuration API and validation", Spec: []string{"C9", "C10"}, Passed: 1},
+		{Behaviour: "Configuration API and validation", Spec: []string{"V9", "V10"}, Passed: 1},
 		{Behaviour: "Other rules", Spec: []string{"Z9"}, Skipped: 1},
 	}
 	if diff := cmp.Diff(want, Summarize(results)); diff != "" {
