@@ -53,6 +53,9 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Method: r.Method, ResourceType: "BUCKET",
 		})
 		return
+	case !s.ready.Load():
+		writeUnavailable(w, r)
+		return
 	case !s.exists(bucket):
 		writeNoSuchBucket(w, r, bucket)
 		return
@@ -63,7 +66,10 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		s.getBucketCORS(w, r, bucket)
 	case http.MethodDelete:
-		s.Delete(bucket)
+		if err := s.DeleteContext(r.Context(), bucket); err != nil {
+			writeBackendError(w, r, err)
+			return
+		}
 		setRequestIDs(w)
 		w.WriteHeader(http.StatusNoContent)
 	}
@@ -86,7 +92,10 @@ func (s *Store) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket str
 	}
 	c, err := rule.ParseXML(body)
 	if err == nil {
-		err = s.Put(bucket, c)
+		err = s.PutContext(r.Context(), bucket, c)
+	}
+	if writeBackendError(w, r, err) {
+		return
 	}
 	if re := (*rule.Error)(nil); errors.As(err, &re) {
 		writeError(w, r, re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
@@ -96,7 +105,10 @@ func (s *Store) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket str
 	// would otherwise leave the configuration behind for a later bucket of
 	// that name. Whichever of the two stores last, the configuration goes.
 	if !s.exists(bucket) {
-		s.Delete(bucket)
+		if err := s.DeleteContext(r.Context(), bucket); err != nil {
+			writeBackendError(w, r, err)
+			return
+		}
 		writeNoSuchBucket(w, r, bucket)
 		return
 	}
