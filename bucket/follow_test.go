@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/s3cors/s3cors/bucket"
+	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -350,4 +351,36 @@ func TestSharedPolicies(t *testing.T) {
 	r := httptest.NewRequest("GET", "/a/key", nil)
 	p, _ := store.ResolveCORS(r)
 	assert.Same(t, store.Policy("b"), p)
+}
+
+// TestBackendLoadingMiddleware checks that, until the first load, the CORS
+// middleware answers preflights and requests with an Origin to a bucket
+// with S3's 503 ServiceUnavailable, never as if the bucket had no
+// configuration, and leaves other requests alone.
+func TestBackendLoadingMiddleware(t *testing.T) {
+	t.Parallel()
+	be := newMemoryBackend()
+	be.putRaw("photos", validXML("https://a.example"))
+	gate := make(chan struct{})
+	be.loadGate = gate
+	store := bucket.NewStore(newBuckets("photos").exists, bucket.WithBackend(be))
+	syncing(t, store, false)
+	srv := server(t, store)
+	assert.Same(t, cors.Unavailable(), store.Policy("photos"))
+
+	preflight := []string{"Origin", "https://a.example", "Access-Control-Request-Method", "GET"}
+	resp, body := do(t, srv, "OPTIONS", "/photos/key", "", preflight...)
+	checkError(t, resp, body, 503, "ServiceUnavailable", "Service is unable to handle request.")
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+	resp, body = do(t, srv, "GET", "/photos/key", "", "Origin", "https://a.example")
+	checkError(t, resp, body, 503, "ServiceUnavailable", "Service is unable to handle request.")
+	resp, body = do(t, srv, "GET", "/photos/key", "")
+	assert.Equal(t, 200, resp.StatusCode, "a request without Origin does not depend on CORS")
+	assert.Equal(t, "object", body)
+
+	close(gate)
+	require.Eventually(t, store.Ready, 5*time.Second, time.Millisecond)
+	resp, _ = do(t, srv, "OPTIONS", "/photos/key", "", preflight...)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "https://a.example", resp.Header.Get("Access-Control-Allow-Origin"))
 }

@@ -128,10 +128,11 @@ func logError(err error) { log.Print(err) }
 
 // Ready reports whether the Store knows every bucket's configuration: once
 // [Store.Sync] has finished its first load from the Backend, and always
-// for a Store without one. Until then [Store.ServeHTTP] and the CORS
-// middleware answer with S3's 503 ServiceUnavailable; a server that calls
-// [Store.Policy] or [Store.Get] itself checks Ready first, since they
-// cannot tell a configuration not loaded yet from none.
+// for a Store without one. Until then [Store.ServeHTTP], the CORS
+// middleware and [Store.Policy] answer with S3's 503 ServiceUnavailable
+// ([cors.Unavailable]); a server that calls [Store.Get] checks Ready
+// first, since Get cannot tell a configuration not loaded yet from none.
+// Ready suits a server's readiness probe.
 func (s *Store) Ready() bool { return s.ready.Load() }
 
 // pathStyle locates the bucket of a path-style URL.
@@ -188,10 +189,14 @@ func (s *Store) Get(bucket string) *rule.Configuration {
 }
 
 // Policy returns the policy to evaluate requests to the bucket with (see
-// [cors.Policy.Evaluate]): [cors.MissingBucket] when the bucket does not
-// exist, nil when it has no configuration. It is for servers that do not
-// use net/http, which cannot use the Store as a [cors.Resolver].
+// [cors.Policy.Evaluate]): [cors.Unavailable] while the Store is not
+// [Store.Ready], [cors.MissingBucket] when the bucket does not exist, nil
+// when it has no configuration. It is for servers that do not use
+// net/http, which cannot use the Store as a [cors.Resolver].
 func (s *Store) Policy(bucket string) *cors.Policy {
+	if !s.ready.Load() {
+		return cors.Unavailable()
+	}
 	if !s.exists(bucket) {
 		return cors.MissingBucket()
 	}
@@ -235,8 +240,8 @@ func (s *Store) policy(bucket string) *cors.Policy {
 }
 
 // ResolveCORS returns the policy of the bucket r addresses, for
-// [cors.Middleware]: [cors.MissingBucket] when the bucket does not exist,
-// nil when it has no configuration or r addresses no bucket.
+// [cors.Middleware], as [Store.Policy] does, and nil when r addresses no
+// bucket.
 func (s *Store) ResolveCORS(r *http.Request) (*cors.Policy, cors.Target) {
 	bucket, target, ok := s.locate(r)
 	if !ok {
