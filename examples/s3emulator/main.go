@@ -1,9 +1,13 @@
-// Command s3emulator runs an in-memory S3 endpoint with Amazon S3's bucket
-// CORS: gofakes3 for buckets and objects, s3cors for CORS.
+// Command s3emulator runs an S3 endpoint with Amazon S3's bucket CORS:
+// gofakes3 for buckets and objects, s3cors for CORS.
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
+//	go run . [-addr 127.0.0.1:9000] [-data DIR] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
+//
+// Without -data everything is in memory and goes with the process. With
+// -data DIR, buckets, objects and CORS configurations are kept in DIR and
+// survive a restart, kill -9 included; one process at a time may use DIR.
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, every request except a
@@ -27,6 +31,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/johannesboyne/gofakes3"
+
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
@@ -42,6 +48,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
 	region := flag.String("region", sigv4.DefaultRegion, "the region requests must be signed for (with -auth)")
+	data := flag.String("data", "", "keep buckets, objects and CORS configurations in this `DIR` (default: in memory)")
 	var buckets, keys listFlag
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
 	flag.Var(&keys, "auth", "require AWS Signature Version 4 with this `ACCESS_KEY:SECRET` on every request but preflights (repeatable; default: no authentication)")
@@ -62,9 +69,18 @@ func main() {
 		}
 		opts = append(opts, emulator.WithAuth(v))
 	}
-	e := emulator.New(opts...)
+	var e *emulator.Emulator
+	if *data == "" {
+		e = emulator.New(opts...)
+	} else {
+		var err error
+		if e, err = emulator.Open(*data, opts...); err != nil {
+			log.Fatal(err)
+		}
+	}
 	for _, b := range buckets {
-		if err := e.CreateBucket(b); err != nil {
+		// With -data, a bucket kept from an earlier run stays as it is.
+		if err := e.CreateBucket(b); err != nil && !gofakes3.HasErrorCode(err, gofakes3.ErrBucketAlreadyExists) {
 			log.Fatalf("bucket %q: %v", b, err)
 		}
 	}

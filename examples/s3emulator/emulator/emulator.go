@@ -45,7 +45,7 @@ import (
 // Emulator is an S3 endpoint serving path-style requests. It is an
 // http.Handler and is safe for concurrent use.
 type Emulator struct {
-	backend *s3mem.Backend
+	backend gofakes3.Backend
 	s3      http.Handler // gofakes3
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
@@ -56,6 +56,9 @@ type Emulator struct {
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
+
+	stopSync func() // stops following the CORS backend (WithCORSBackend)
+	closers  []func() error
 }
 
 // Option configures an Emulator.
@@ -63,7 +66,9 @@ type Option func(*settings)
 
 type settings struct {
 	corsOptions []cors.Option
-	auth        *sigv4.Verifier // WithAuth; nil: no authentication
+	auth        *sigv4.Verifier  // WithAuth; nil: no authentication
+	objects     gofakes3.Backend // WithObjects; nil: in memory
+	corsBackend bucket.Backend   // WithCORSBackend; nil: in memory
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -78,9 +83,20 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New(), auth: s.auth}
+	if s.objects == nil {
+		s.objects = s3mem.New()
+	}
+	e := &Emulator{backend: s.objects, auth: s.auth, stopSync: func() {}}
 	e.s3 = gofakes3.New(e.backend).Server()
-	e.store = bucket.NewStore(e.bucketExists)
+	if s.corsBackend == nil {
+		e.store = bucket.NewStore(e.bucketExists)
+	} else {
+		e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.corsBackend))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = e.store.Sync(ctx); close(done) }()
+		e.stopSync = func() { cancel(); <-done }
+	}
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	// Authentication (WithAuth) sits inside the CORS middleware: preflights
 	// never reach it, and its errors get the bucket's CORS headers.
