@@ -16,7 +16,10 @@ import (
 //   - DELETE: [Store.DeleteBucketCors].
 //
 // Any other method gets 405 MethodNotAllowed, and a bucket that does not
-// exist 404 NoSuchBucket. Errors are S3's XML documents, sent chunked,
+// exist 404 NoSuchBucket. With a Backend (see [WithBackend]), every call
+// gets 503 ServiceUnavailable until the Store is [Store.Ready], and a
+// change the Backend fails to make 500 InternalError. Errors are S3's XML
+// documents, sent chunked,
 // whose RequestId and HostId repeat the response's x-amz-request-id and
 // x-amz-id-2 headers; when the server has not set those, ServeHTTP sets
 // them. The server routes requests here: ServeHTTP does not look at the

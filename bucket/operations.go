@@ -77,15 +77,21 @@ func noSuchBucket(bucket string) Reply {
 //     does not match (V2, V3, D23);
 //   - the error of [rule.ParseXML] or [Store.Put] for a configuration S3
 //     refuses (MaxMessageLengthExceeded, MalformedXML, InvalidRequest);
+//   - 500 InternalError when the Store's [Backend] fails to make the
+//     change, and 503 ServiceUnavailable, for every call, until a Store
+//     with a Backend is [Store.Ready];
 //   - otherwise 200 with no body, the configuration stored.
 //
 // PutBucketCors reads at most [rule.MaxDocumentSize] + 1 bytes of body. A
 // PutBucketCors that races a deletion of the bucket never leaves a
 // configuration behind, provided the server removes the bucket (so that
 // exists reports false) before it calls [Store.Delete]. ctx is the
-// request's context, for storage that may have to wait; a Store that keeps
-// its configurations in memory only never does.
+// request's context, passed to the Backend (see [Store.PutContext]); a
+// Store that keeps its configurations in memory only never waits.
 func (s *Store) PutBucketCors(ctx context.Context, bucket string, header http.Header, body io.Reader) Reply {
+	if !s.Ready() {
+		return unavailable()
+	}
 	if !s.exists(bucket) {
 		return noSuchBucket(bucket)
 	}
@@ -105,7 +111,10 @@ func (s *Store) PutBucketCors(ctx context.Context, bucket string, header http.He
 	}
 	c, err := rule.ParseXML(doc)
 	if err == nil {
-		err = s.Put(bucket, c)
+		err = s.PutContext(ctx, bucket, c)
+	}
+	if rep, ok := backendFailed(err); ok {
+		return rep
 	}
 	if re := (*rule.Error)(nil); errors.As(err, &re) {
 		return failed(re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
@@ -114,7 +123,9 @@ func (s *Store) PutBucketCors(ctx context.Context, bucket string, header http.He
 	// would otherwise leave the configuration behind for a later bucket of
 	// that name. Whichever of the two stores last, the configuration goes.
 	if !s.exists(bucket) {
-		s.Delete(bucket)
+		if rep, ok := backendFailed(s.DeleteContext(ctx, bucket)); ok {
+			return rep
+		}
 		return noSuchBucket(bucket)
 	}
 	return Reply{Status: http.StatusOK}
@@ -124,6 +135,9 @@ func (s *Store) PutBucketCors(ctx context.Context, bucket string, header http.He
 // the configuration in S3's XML (G1, G2), 404 NoSuchCORSConfiguration when
 // the bucket has none (G3), or 404 NoSuchBucket.
 func (s *Store) GetBucketCors(bucket string) Reply {
+	if !s.Ready() {
+		return unavailable()
+	}
 	if !s.exists(bucket) {
 		return noSuchBucket(bucket)
 	}
@@ -144,9 +158,14 @@ func (s *Store) GetBucketCors(bucket string) Reply {
 // whether or not the bucket had a configuration (G4), or 404 NoSuchBucket.
 // ctx is as for [Store.PutBucketCors].
 func (s *Store) DeleteBucketCors(ctx context.Context, bucket string) Reply {
+	if !s.Ready() {
+		return unavailable()
+	}
 	if !s.exists(bucket) {
 		return noSuchBucket(bucket)
 	}
-	s.Delete(bucket)
+	if rep, ok := backendFailed(s.DeleteContext(ctx, bucket)); ok {
+		return rep
+	}
 	return Reply{Status: http.StatusNoContent}
 }

@@ -133,6 +133,10 @@ func WithCacheSafeVary() Option {
 //
 // # Actual requests
 //
+// A request resolved to [Unavailable], preflight or not, gets 503
+// ServiceUnavailable with S3's XML error document, in the form of a refused
+// preflight, and never reaches the handler.
+//
 // A request other than OPTIONS without an Origin header (or with an empty
 // one, D7) is not a CORS request (W1, R1): it is passed to the handler
 // untouched, with the original ResponseWriter, and the resolver is not
@@ -286,7 +290,12 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
-			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
+			p, _ := m.resolver.ResolveCORS(r)
+			if p.isUnavailable() {
+				m.unavailable(w, r, p)
+				return
+			}
+			if p.enabled() {
 				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
 				base.sink().add(fieldVary, headerOrigin)
 				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})
@@ -300,6 +309,10 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
+	if p.isUnavailable() {
+		m.unavailable(w, r, p)
+		return
+	}
 	// The request's other fields are read only when a rule allows the
 	// origin, and the answer's fields go straight into the writer, which
 	// has room for them only when there can be any.
@@ -341,6 +354,21 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	pv := new(preflightValues)
 	var res Result
 	p.evaluate(&req, &res, pv.names[:0])
+	m.answer(w, r, p, &res, pv)
+}
+
+// unavailable answers a request other than a preflight to an [Unavailable]
+// bucket, which never reaches the handler.
+func (m *handler) unavailable(w http.ResponseWriter, r *http.Request, p *Policy) {
+	var res Result
+	p.evaluate(&Request{Method: r.Method}, &res, nil)
+	m.answer(w, r, p, &res, new(preflightValues))
+}
+
+// answer sends res, the answer to a request that does not reach the
+// handler: an accepted or refused preflight, or a request to an
+// unavailable bucket. pv holds the values it sets.
+func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res *Result, pv *preflightValues) {
 	status := res.Status
 
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()
@@ -403,7 +431,7 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 			res.Error.RequestID, res.Error.HostID = requestID, hostID
 		}
 	}
-	m.observe(r, res)
+	m.observe(r, *res)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		w.WriteHeader(status)

@@ -1,9 +1,13 @@
-// Command s3emulator runs an in-memory S3 endpoint with Amazon S3's bucket
-// CORS: gofakes3 for buckets and objects, s3cors for CORS.
+// Command s3emulator runs an S3 endpoint with Amazon S3's bucket CORS:
+// gofakes3 for buckets and objects, s3cors for CORS.
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
+//	go run . [-addr 127.0.0.1:9000] [-data DIR] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
+//
+// Without -data everything is in memory and goes with the process. With
+// -data DIR, buckets, objects and CORS configurations are kept in DIR and
+// survive a restart, kill -9 included; one process at a time may use DIR.
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, given once per user, every
@@ -29,6 +33,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/johannesboyne/gofakes3"
+
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
@@ -44,6 +50,7 @@ func main() {
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
 	region := flag.String("region", "us-east-1", "the region requests must be signed for (with -auth)")
 	sigV2 := flag.Bool("sigv2", false, "with -auth, accept AWS Signature Version 2 as well, as S3's older regions do")
+	data := flag.String("data", "", "keep buckets, objects and CORS configurations in this `DIR` (default: in memory)")
 	var buckets listFlag
 	keys := credentialsFlag{}
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
@@ -60,9 +67,18 @@ func main() {
 			opts = append(opts, emulator.WithSignatureV2())
 		}
 	}
-	e := emulator.New(opts...)
+	var e *emulator.Emulator
+	if *data == "" {
+		e = emulator.New(opts...)
+	} else {
+		var err error
+		if e, err = emulator.Open(*data, opts...); err != nil {
+			log.Fatal(err)
+		}
+	}
 	for _, b := range buckets {
-		if err := e.CreateBucket(b); err != nil {
+		// With -data, a bucket kept from an earlier run stays as it is.
+		if err := e.CreateBucket(b); err != nil && !gofakes3.HasErrorCode(err, gofakes3.ErrBucketAlreadyExists) {
 			log.Fatalf("bucket %q: %v", b, err)
 		}
 	}

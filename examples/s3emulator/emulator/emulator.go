@@ -54,7 +54,7 @@ import (
 // Emulator is an S3 endpoint serving path-style requests. It is an
 // http.Handler and is safe for concurrent use.
 type Emulator struct {
-	backend *s3mem.Backend
+	backend gofakes3.Backend
 	s3      http.Handler // gofakes3
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
@@ -69,6 +69,9 @@ type Emulator struct {
 
 	// acls holds the buckets' canned ACLs.
 	acls acls
+
+	stopSync func() // stops following the CORS backend (WithCORSBackend)
+	closers  []func() error
 }
 
 // Option configures an Emulator.
@@ -82,6 +85,9 @@ type settings struct {
 	now     func() time.Time // WithClock
 
 	signatureV2 bool // WithSignatureV2
+
+	objects     gofakes3.Backend // WithObjects; nil: in memory
+	corsBackend bucket.Backend   // WithCORSBackend; nil: in memory
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -96,9 +102,21 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New(), auth: s.verifier()}
-	e.s3 = gofakes3.New(memBackend{e.backend}).Server()
-	e.store = bucket.NewStore(e.bucketExists)
+	objects := s.objects
+	if objects == nil {
+		objects = memBackend{s3mem.New()}
+	}
+	e := &Emulator{backend: objects, auth: s.verifier(), stopSync: func() {}}
+	e.s3 = gofakes3.New(e.backend).Server()
+	if s.corsBackend == nil {
+		e.store = bucket.NewStore(e.bucketExists)
+	} else {
+		e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.corsBackend))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = e.store.Sync(ctx); close(done) }()
+		e.stopSync = func() { cancel(); <-done }
+	}
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	// Authentication (WithCredentials) sits inside the CORS middleware:
 	// preflights never reach it, and its errors get the bucket's CORS
