@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"os"
@@ -79,6 +81,10 @@ func (p *emulatorProcess) do(t *testing.T, method, path, body string, header ...
 	req, err := http.NewRequest(method, p.url+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if method == http.MethodPut && req.URL.Query().Has("cors") {
+		digest := md5.Sum([]byte(body)) // PutBucketCors requires it, as S3 does (V1)
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(digest[:]))
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
