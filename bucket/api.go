@@ -25,7 +25,9 @@ import (
 //     configuration (G4).
 //
 // Any other method gets 405 MethodNotAllowed, and a bucket that does not
-// exist 404 NoSuchBucket. Errors are S3's XML documents, sent chunked,
+// exist 404 NoSuchBucket. With a Backend (see [WithBackend]), every call
+// gets 503 ServiceUnavailable until the Store is [Store.Ready], and a
+// change the Backend fails to make 500 InternalError. Errors are S3's XML documents, sent chunked,
 // whose RequestId and HostId repeat the response's x-amz-request-id and
 // x-amz-id-2 headers; when the server has not set those, ServeHTTP sets
 // them. The server routes requests here: ServeHTTP does not look at the
@@ -53,6 +55,9 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Method: r.Method, ResourceType: "BUCKET",
 		})
 		return
+	case !s.ready.Load():
+		writeUnavailable(w, r)
+		return
 	case !s.exists(bucket):
 		writeNoSuchBucket(w, r, bucket)
 		return
@@ -63,7 +68,10 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		s.getBucketCORS(w, r, bucket)
 	case http.MethodDelete:
-		s.Delete(bucket)
+		if err := s.DeleteContext(r.Context(), bucket); err != nil {
+			writeBackendError(w, r, err)
+			return
+		}
 		setRequestIDs(w)
 		w.WriteHeader(http.StatusNoContent)
 	}
@@ -86,7 +94,10 @@ func (s *Store) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket str
 	}
 	c, err := rule.ParseXML(body)
 	if err == nil {
-		err = s.Put(bucket, c)
+		err = s.PutContext(r.Context(), bucket, c)
+	}
+	if writeBackendError(w, r, err) {
+		return
 	}
 	if re := (*rule.Error)(nil); errors.As(err, &re) {
 		writeError(w, r, re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
@@ -96,7 +107,10 @@ func (s *Store) putBucketCORS(w http.ResponseWriter, r *http.Request, bucket str
 	// would otherwise leave the configuration behind for a later bucket of
 	// that name. Whichever of the two stores last, the configuration goes.
 	if !s.exists(bucket) {
-		s.Delete(bucket)
+		if err := s.DeleteContext(r.Context(), bucket); err != nil {
+			writeBackendError(w, r, err)
+			return
+		}
 		writeNoSuchBucket(w, r, bucket)
 		return
 	}

@@ -3,6 +3,7 @@ package bucket
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // A Backend keeps the bucket configurations of a [Store] beyond the life of
@@ -60,3 +61,38 @@ type Change struct {
 // ErrCompacted is the error of [Backend.Watch] when the changes after the
 // revision asked for are no longer kept: the caller must load again.
 var ErrCompacted = errors.New("bucket: the backend no longer keeps changes from that revision; load again")
+
+// A DocumentError reports a stored document that is not a valid
+// configuration: the Store skips it, takes the bucket to have no
+// configuration, and sends the error to its error handler (see
+// [WithErrorHandler]). The fix is to put the bucket's configuration again.
+type DocumentError struct {
+	Bucket   string // the bucket whose document it is
+	Revision int64  // the revision of the change that stored it
+	Err      error  // why it is not valid, usually a [*rule.Error]
+}
+
+func (e *DocumentError) Error() string {
+	return fmt.Sprintf("bucket: the stored configuration of bucket %q (revision %d) is not valid, so the bucket is served without CORS configuration; put its configuration again: %v", e.Bucket, e.Revision, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *DocumentError) Unwrap() error { return e.Err }
+
+// A BackendError is the error of a [Store] whose Backend failed to make a
+// change. The change may or may not have been made; the Store answers with
+// what it held before, until it learns the outcome from the Backend's
+// feed. [Store.ServeHTTP] answers it with S3's 500 InternalError, which
+// clients retry.
+type BackendError struct {
+	Op     string // "put" or "delete"
+	Bucket string // the bucket whose configuration it was
+	Err    error  // the Backend's error
+}
+
+func (e *BackendError) Error() string {
+	return fmt.Sprintf("bucket: the backend failed to %s the configuration of bucket %q: %v", e.Op, e.Bucket, e.Err)
+}
+
+// Unwrap returns e.Err.
+func (e *BackendError) Unwrap() error { return e.Err }

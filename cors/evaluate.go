@@ -22,6 +22,9 @@ import (
 // header named in Access-Control-Request-Headers gives 200 with the CORS
 // headers (P6), and no such rule gives 403 AccessForbidden (P5).
 //
+// For [Unavailable], every request, preflight or not, gets 503
+// ServiceUnavailable, and the Result's Status and Error say so.
+//
 // Any other request proceeds whatever the outcome. When it carries an Origin
 // and the first rule allowing the origin, the method (the
 // Access-Control-Request-Method header when present, else the request's
@@ -40,6 +43,11 @@ func (p *Policy) Evaluate(req Request) Result {
 // evaluate is Evaluate into a zero Result that the caller provides, which
 // spares the middleware copying Results around.
 func (p *Policy) evaluate(req *Request, res *Result) {
+	if p.isUnavailable() {
+		res.Preflight = req.Method == http.MethodOptions
+		refuse(res, http.StatusServiceUnavailable, codeServiceUnavailable, messageServiceUnavailable, "", "")
+		return
+	}
 	if req.Method == http.MethodOptions {
 		p.preflight(req, res)
 		return

@@ -110,6 +110,10 @@ func WithCacheSafeVary() Option {
 //
 // # Actual requests
 //
+// A request resolved to [Unavailable], preflight or not, gets 503
+// ServiceUnavailable with S3's XML error document, in the form of a refused
+// preflight, and never reaches the handler.
+//
 // A request other than OPTIONS without an Origin header (or with an empty
 // one, D7) is not a CORS request (W1, R1): it is passed to the handler
 // untouched, with the original ResponseWriter, and the resolver is not
@@ -253,7 +257,12 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
-			if p, _ := m.resolver.ResolveCORS(r); p.enabled() {
+			p, _ := m.resolver.ResolveCORS(r)
+			if p.isUnavailable() {
+				m.unavailable(w, r, p)
+				return
+			}
+			if p.enabled() {
 				var fs fieldSet
 				fs.add(fieldVary, headerOrigin)
 				m.observe(r, Result{fields: fs})
@@ -268,6 +277,10 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, target := m.resolver.ResolveCORS(r)
+	if p.isUnavailable() {
+		m.unavailable(w, r, p)
+		return
+	}
 	// The request's other fields are read only when a rule allows the
 	// origin.
 	var fs fieldSet
@@ -303,6 +316,22 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	var res Result
 	p.evaluate(&req, &res)
 	m.observe(r, res)
+	m.answer(w, r, p, &res)
+}
+
+// unavailable answers a request other than a preflight to an [Unavailable]
+// bucket, which never reaches the handler.
+func (m *handler) unavailable(w http.ResponseWriter, r *http.Request, p *Policy) {
+	var res Result
+	p.evaluate(&Request{Method: r.Method}, &res)
+	m.observe(r, res)
+	m.answer(w, r, p, &res)
+}
+
+// answer sends res, the answer to a request that does not reach the
+// handler: an accepted or refused preflight, or a request to an
+// unavailable bucket.
+func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res *Result) {
 	status := res.Status
 
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()

@@ -27,6 +27,12 @@ const (
 	messageBucketNotFound = "CORSResponse: Bucket not found"
 	messageNotAllowed     = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
 
+	// Inferred: S3's answer when it cannot serve a request; the code and
+	// status are in its list of error responses, the message is the one
+	// its responses carry.
+	codeServiceUnavailable    = "ServiceUnavailable"
+	messageServiceUnavailable = "Service is unable to handle request."
+
 	// messageInvalidRequestMethod is followed by the offending
 	// Access-Control-Request-Method value, or by "null" when the header is
 	// missing.

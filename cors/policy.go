@@ -15,9 +15,10 @@ import (
 // [Compile].
 //
 // A Policy is immutable and safe for concurrent use. Besides the policies
-// that Compile returns, two values stand for the bucket states without a
-// configuration: a nil *Policy is a bucket without CORS configuration, and
-// [MissingBucket] a bucket that does not exist.
+// that Compile returns, three values stand for the bucket states without a
+// configuration: a nil *Policy is a bucket without CORS configuration,
+// [MissingBucket] a bucket that does not exist, and [Unavailable] a bucket
+// whose configuration the server cannot tell at the moment.
 type Policy struct {
 	config  *rule.Configuration
 	origins *wildcard.OriginIndex
@@ -25,6 +26,8 @@ type Policy struct {
 	methods [methodCount]wildcard.RuleSet
 	rules   []compiledRule
 	missing bool
+
+	unavailable bool
 }
 
 // compiledRule holds what a rule contributes to a response.
@@ -58,7 +61,10 @@ func methodIndex(m string) int {
 	return -1
 }
 
-var missingBucket = &Policy{missing: true}
+var (
+	missingBucket = &Policy{missing: true}
+	unavailable   = &Policy{unavailable: true}
+)
 
 // errNilConfiguration is the error of [Compile] for a nil configuration.
 var errNilConfiguration = errors.New("cors: Compile: nil configuration; to stand for a bucket without CORS configuration, use a nil *Policy")
@@ -67,6 +73,16 @@ var errNilConfiguration = errors.New("cors: Compile: nil configuration; to stand
 // refuses preflights to such a bucket with 403 "Bucket not found" and adds
 // no CORS headers to other requests.
 func MissingBucket() *Policy { return missingBucket }
+
+// Unavailable returns the policy of a bucket whose configuration the server
+// cannot tell at the moment, such as while it loads its configurations
+// after a start. The server then answers as S3 does when it cannot serve a
+// request: 503 ServiceUnavailable with S3's XML error document, which
+// clients and SDKs retry, rather than anything that would say the bucket
+// has no configuration. [Policy.Evaluate] gives that answer for every
+// request, preflight or not, and [Middleware] sends it without calling the
+// handler for every request it resolves the policy of.
+func Unavailable() *Policy { return unavailable }
 
 // Compile validates c as PutBucketCors would and compiles it. The error, if
 // any, is the [*rule.Error] that S3 answers with; for a nil c it is an
@@ -130,14 +146,17 @@ func MustCompile(c *rule.Configuration) *Policy {
 }
 
 // Configuration returns a copy of the configuration p was compiled from, or
-// nil for a nil Policy and for [MissingBucket].
+// nil for a nil Policy, [MissingBucket] and [Unavailable].
 func (p *Policy) Configuration() *rule.Configuration {
-	if p == nil || p.missing {
+	if !p.enabled() {
 		return nil
 	}
 	return p.config.Clone()
 }
 
 // enabled reports whether p is a compiled configuration, rather than a
-// bucket without one (nil) or a missing bucket.
-func (p *Policy) enabled() bool { return p != nil && !p.missing }
+// bucket without one (nil), a missing bucket or an unavailable one.
+func (p *Policy) enabled() bool { return p != nil && !p.missing && !p.unavailable }
+
+// isUnavailable reports whether p is [Unavailable].
+func (p *Policy) isUnavailable() bool { return p != nil && p.unavailable }

@@ -21,7 +21,8 @@ type Result struct {
 	Preflight bool
 
 	// Status is the HTTP status of a preflight's answer: 200, 400 or 403.
-	// It is 0 for other requests: CORS never refuses them.
+	// It is 0 for other requests: CORS never refuses them. For the
+	// [Unavailable] policy it is 503 for every request.
 	Status int
 
 	// Matched reports that a rule allowed the request, so that the CORS
@@ -32,7 +33,8 @@ type Result struct {
 	// Matched is false.
 	Rule int
 
-	// Error is the XML error document of a refused preflight, with Code,
+	// Error is the XML error document of a refused preflight (and of any
+	// request to an [Unavailable] bucket), with Code,
 	// Message and, for AccessForbidden, Method and ResourceType filled in;
 	// its Code is "" otherwise. Set its RequestID and HostID (S3 repeats
 	// its x-amz-request-id and x-amz-id-2 headers there) before rendering
