@@ -9,6 +9,8 @@ import (
 	"github.com/s3cors/s3cors/bucket"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 )
 
 // DefaultPrefix is the key prefix under which a [Backend] keeps the
@@ -100,11 +102,12 @@ func New(client *clientv3.Client, opts ...Option) *Backend {
 
 // ClientConfig returns the etcd client configuration a Backend is meant
 // to run on, for the members at endpoints ("127.0.0.1:2379" or
-// "https://etcd-1:2379"): a 5-second dial timeout, and keep-alive probes
-// every 5 seconds that declare a connection dead after 5 more without an
-// answer, so that a node whose member stops answering moves to another
-// within about 10 seconds. Add TLS and credentials to it as the cluster
-// needs.
+// "https://etcd-1:2379"): a 5-second dial timeout; keep-alive probes every
+// 5 seconds that declare a connection dead after 5 more without an answer,
+// so that a node whose member stops answering moves to another within
+// about 10 seconds; and attempts to reconnect at most 5 seconds apart, so
+// that a node cut off from every member is back within seconds of the
+// network healing. Add TLS and credentials to it as the cluster needs.
 func ClientConfig(endpoints []string) clientv3.Config {
 	return clientv3.Config{
 		Endpoints:            endpoints,
@@ -112,6 +115,15 @@ func ClientConfig(endpoints []string) clientv3.Config {
 		DialKeepAliveTime:    5 * time.Second,
 		DialKeepAliveTimeout: 5 * time.Second,
 		PermitWithoutStream:  true,
+		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff: backoff.Config{
+				BaseDelay:  250 * time.Millisecond,
+				Multiplier: 1.6,
+				Jitter:     0.2,
+				MaxDelay:   5 * time.Second,
+			},
+			MinConnectTimeout: 5 * time.Second,
+		})},
 	}
 }
 
