@@ -16,6 +16,9 @@ import (
 // Configurations travel as documents in S3's XML form, as GetBucketCors
 // writes them ([rule.Configuration.Encode] with [rule.FormXML]), so that a
 // Backend stores bytes and never interprets them.
+// A Store does not keep a Document after the yield or fn it was passed to
+// returns, so a Backend may pass memory it reuses, such as a database's
+// own.
 //
 // Every change has a revision: a number that orders all changes of one
 // Backend, higher meaning later. A Store never replaces a configuration

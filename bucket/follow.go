@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/s3cors/s3cors/cors"
 )
 
 // A Store with a Backend learns of changes in three ways: its own Put and
@@ -51,36 +49,45 @@ const (
 )
 
 // applyLocal applies a change this process made and the Backend
-// acknowledged with revision: p is the new policy, nil for a deletion.
-func (s *Store) applyLocal(bucket string, p *cors.Policy, revision int64) {
+// acknowledged with revision: sh is the new policy, nil for a deletion; the
+// reference the caller holds on it passes to the Store.
+func (s *Store) applyLocal(bucket string, sh *shared, revision int64) {
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if revision <= st.seen {
+		s.policies.release(sh)
 		return // a load or the feed has it already, or a later change
 	}
-	s.applyLocked(bucket, p, revision)
+	s.applyLocked(bucket, sh, revision)
 }
 
 // applyLocked applies one change unless the Store holds a later one for the
-// bucket. The caller holds s.state.mu.
-func (s *Store) applyLocked(bucket string, p *cors.Policy, revision int64) {
+// bucket. The reference the caller holds on sh passes to the Store. The
+// caller holds s.state.mu.
+func (s *Store) applyLocked(bucket string, sh *shared, revision int64) {
 	st := &s.state
-	m := s.buckets.Load()
-	if v, ok := m.Load(bucket); ok && v.(*entry).revision >= revision {
+	t := s.buckets.Load()
+	if e, ok := t.get(bucket); ok && e.revision >= revision {
+		s.policies.release(sh)
 		return
 	}
 	if r, ok := st.tombstones[bucket]; ok {
 		if r >= revision {
+			s.policies.release(sh)
 			return
 		}
 		delete(st.tombstones, bucket)
 	}
-	if p != nil {
-		m.Store(bucket, &entry{policy: p, revision: revision})
+	if sh != nil {
+		if old, ok := t.set(bucket, entry{config: sh, revision: revision}); ok {
+			s.policies.release(old.config)
+		}
 		return
 	}
-	m.Delete(bucket)
+	if old, ok := t.remove(bucket); ok {
+		s.policies.release(old.config)
+	}
 	if revision > st.seen {
 		if st.tombstones == nil {
 			st.tombstones = make(map[string]int64)
@@ -185,10 +192,10 @@ func (s *Store) Sync(ctx context.Context) error {
 
 // follow applies a change from the Backend's feed.
 func (s *Store) follow(c Change) {
-	var p *cors.Policy
+	var sh *shared
 	if c.Document != nil {
 		var err error
-		if p, err = s.policies.parse(c.Document); err != nil {
+		if sh, err = s.policies.parse(c.Document); err != nil {
 			s.report(&DocumentError{Bucket: c.Bucket, Revision: c.Revision, Err: err})
 		}
 	}
@@ -196,29 +203,33 @@ func (s *Store) follow(c Change) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if c.Revision <= st.seen {
+		s.policies.release(sh)
 		return // delivered again
 	}
-	s.applyLocked(c.Bucket, p, c.Revision)
+	s.applyLocked(c.Bucket, sh, c.Revision)
 	st.advance(c.Revision)
 }
 
 // load reads every configuration from the Backend into a new map and swaps
 // it in, keeping the changes made meanwhile that are newer than the load.
 func (s *Store) load(ctx context.Context) error {
-	fresh := new(sync.Map)
+	fresh := newTable()
 	revision, err := s.backend.Load(ctx, func(c Change) error {
 		if c.Document == nil {
 			return nil
 		}
-		p, err := s.policies.parse(c.Document)
+		sh, err := s.policies.parse(c.Document)
 		if err != nil {
 			s.report(&DocumentError{Bucket: c.Bucket, Revision: c.Revision, Err: err})
 			return nil
 		}
-		fresh.Store(c.Bucket, &entry{policy: p, revision: c.Revision})
+		if old, ok := fresh.set(c.Bucket, entry{config: sh, revision: c.Revision}); ok {
+			s.policies.release(old.config) // a Backend that yields a bucket twice
+		}
 		return nil
 	})
 	if err != nil {
+		fresh.each(func(_ string, e entry) { s.policies.release(e.config) })
 		return err
 	}
 
@@ -229,15 +240,20 @@ func (s *Store) load(ctx context.Context) error {
 	// beyond it was made by this process while the load ran. Going through
 	// every bucket costs a moment for a million, and only reloads pay it:
 	// the first load finds the map (nearly) empty.
-	s.buckets.Load().Range(func(k, v any) bool {
-		if e := v.(*entry); e.revision > revision {
-			fresh.Store(k, e)
+	old := s.buckets.Load()
+	old.each(func(b string, e entry) {
+		if e.revision > revision {
+			s.policies.hold(e.config)
+			if replaced, ok := fresh.set(b, e); ok {
+				s.policies.release(replaced.config)
+			}
 		}
-		return true
 	})
 	for b, r := range st.tombstones {
 		if r > revision {
-			fresh.Delete(b)
+			if removed, ok := fresh.remove(b); ok {
+				s.policies.release(removed.config)
+			}
 		}
 	}
 	if revision > st.seen {
@@ -245,6 +261,7 @@ func (s *Store) load(ctx context.Context) error {
 	}
 	s.buckets.Store(fresh)
 	s.ready.Store(true)
+	old.each(func(_ string, e entry) { s.policies.release(e.config) })
 	return nil
 }
 

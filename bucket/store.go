@@ -6,7 +6,6 @@ import (
 	"log"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/s3cors/s3cors/cors"
@@ -37,9 +36,9 @@ type Store struct {
 	report   func(error)
 	policies policies // the compiled policies, one per distinct document
 
-	// buckets maps a bucket name to its *entry. A full load from the
-	// Backend builds a new map and swaps it in.
-	buckets atomic.Pointer[sync.Map]
+	// buckets maps a bucket name to its entry. A full load from the
+	// Backend builds a new table and swaps it in.
+	buckets atomic.Pointer[table]
 	// ready is set once the first load from the Backend is done; it is
 	// set from the start without a Backend.
 	ready   atomic.Bool
@@ -47,12 +46,6 @@ type Store struct {
 
 	// state orders the changes of a Store with a Backend; see follow.go.
 	state state
-}
-
-// entry is a bucket's configuration in the Store.
-type entry struct {
-	policy   *cors.Policy // shared with every bucket of the same document
-	revision int64        // the Backend's revision of the change; 0 without one
 }
 
 // errNilConfiguration is the error of Put for a nil configuration.
@@ -118,7 +111,7 @@ func NewStore(exists func(bucket string) bool, opts ...Option) *Store {
 			o(s)
 		}
 	}
-	s.buckets.Store(new(sync.Map))
+	s.buckets.Store(newTable())
 	s.ready.Store(s.backend == nil)
 	return s
 }
@@ -166,19 +159,22 @@ func (s *Store) PutContext(ctx context.Context, bucket string, c *rule.Configura
 	if c == nil {
 		return errNilConfiguration
 	}
-	p, doc, err := s.policies.compile(c)
+	sh, doc, err := s.policies.compile(c)
 	if err != nil {
 		return err
 	}
 	if s.backend == nil {
-		s.buckets.Load().Store(bucket, &entry{policy: p})
+		if old, ok := s.buckets.Load().set(bucket, entry{config: sh}); ok {
+			s.policies.release(old.config)
+		}
 		return nil
 	}
 	revision, err := s.backend.Put(ctx, bucket, doc)
 	if err != nil {
+		s.policies.release(sh)
 		return &BackendError{Op: "put", Bucket: bucket, Err: err}
 	}
-	s.applyLocal(bucket, p, revision)
+	s.applyLocal(bucket, sh, revision)
 	return nil
 }
 
@@ -220,7 +216,9 @@ func (s *Store) Delete(bucket string) {
 // always returns nil.
 func (s *Store) DeleteContext(ctx context.Context, bucket string) error {
 	if s.backend == nil {
-		s.buckets.Load().Delete(bucket)
+		if old, ok := s.buckets.Load().remove(bucket); ok {
+			s.policies.release(old.config)
+		}
 		return nil
 	}
 	revision, err := s.backend.Delete(ctx, bucket)
@@ -233,8 +231,8 @@ func (s *Store) DeleteContext(ctx context.Context, bucket string) error {
 
 // policy returns the bucket's policy, or nil.
 func (s *Store) policy(bucket string) *cors.Policy {
-	if v, ok := s.buckets.Load().Load(bucket); ok {
-		return v.(*entry).policy
+	if e, ok := s.buckets.Load().get(bucket); ok {
+		return e.config.policy
 	}
 	return nil
 }

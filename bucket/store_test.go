@@ -3,7 +3,9 @@ package bucket_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -249,6 +251,59 @@ func BenchmarkStoreMemory(b *testing.B) {
 	b.ReportMetric(perBucket, "B/bucket")
 	b.ReportMetric(perBucket*1e6/(1<<20), "MiB/1M-buckets")
 	runtime.KeepAlive(store)
+}
+
+// BenchmarkStoreMemoryShared puts b.N buckets that share 100 distinct
+// typical configurations, as PutBucketCors does, and reports the heap each
+// bucket keeps, its name included, and the resident size of the whole
+// process at the end, once the garbage is returned to the system. Run it with a million buckets:
+//
+//	go test -run x -bench StoreMemoryShared -benchtime 1000000x ./bucket
+func BenchmarkStoreMemoryShared(b *testing.B) {
+	store := bucket.NewStore(func(string) bool { return true })
+	const distinct = 100
+	docs := make([][]byte, distinct)
+	for i := range docs {
+		docs[i] = typicalConfig(i)
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := rule.ParseXML(docs[i%distinct])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := store.Put("bucket-"+strconv.Itoa(i), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perBucket := float64(after.HeapAlloc-before.HeapAlloc) / float64(b.N)
+	b.ReportMetric(perBucket, "B/bucket")
+	b.ReportMetric(perBucket*1e6/(1<<20), "MiB/1M-buckets")
+	debug.FreeOSMemory() // resident: what the heap holds, not the garbage of parsing
+	b.ReportMetric(float64(residentBytes())/(1<<20), "MiB-resident")
+	runtime.KeepAlive(store)
+}
+
+// residentBytes returns the resident set size of the process, or 0 where
+// /proc does not tell.
+func residentBytes() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // BenchmarkStorePut measures putting and deleting one bucket's
