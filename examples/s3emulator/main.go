@@ -3,7 +3,12 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
+//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-etcd ENDPOINTS]
+//
+// With -etcd 127.0.0.1:2379,... the buckets' CORS configurations are kept
+// in etcd, under the key prefix /s3cors/bucket-cors/, and shared by every
+// emulator started with the same -etcd: they outlive the process, while
+// buckets and objects stay in memory.
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, every request except a
@@ -19,6 +24,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -27,6 +33,9 @@ import (
 	"os"
 	"strings"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/s3cors/s3cors/bucket/etcdstore"
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
@@ -45,6 +54,7 @@ func main() {
 	var buckets, keys listFlag
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
 	flag.Var(&keys, "auth", "require AWS Signature Version 4 with this `ACCESS_KEY:SECRET` on every request but preflights (repeatable; default: no authentication)")
+	etcd := flag.String("etcd", "", "keep the buckets' CORS configurations in etcd, at these comma-separated `ENDPOINTS` (host:port)")
 	flag.Parse()
 
 	var opts []emulator.Option
@@ -62,7 +72,16 @@ func main() {
 		}
 		opts = append(opts, emulator.WithAuth(v))
 	}
+	if *etcd != "" {
+		client, err := clientv3.New(etcdstore.ClientConfig(strings.Split(*etcd, ",")))
+		if err != nil {
+			log.Fatalf("-etcd %s: %v", *etcd, err)
+		}
+		defer client.Close()
+		opts = append(opts, emulator.WithConfigurationBackend(etcdstore.New(client)))
+	}
 	e := emulator.New(opts...)
+	go e.Sync(context.Background())
 	for _, b := range buckets {
 		if err := e.CreateBucket(b); err != nil {
 			log.Fatalf("bucket %q: %v", b, err)

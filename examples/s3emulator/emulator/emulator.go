@@ -56,6 +56,14 @@ type Emulator struct {
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
+	kept  bool // store has a Backend: configurations outlive the process
+}
+
+// Sync loads the configurations of the backend given with
+// WithConfigurationBackend and follows its changes until ctx is done (see
+// bucket.Store.Sync); without a backend it returns nil at once.
+func (e *Emulator) Sync(ctx context.Context) error {
+	return e.store.Sync(ctx)
 }
 
 // Option configures an Emulator.
@@ -64,6 +72,15 @@ type Option func(*settings)
 type settings struct {
 	corsOptions []cors.Option
 	auth        *sigv4.Verifier // WithAuth; nil: no authentication
+	backend     bucket.Backend  // WithConfigurationBackend; nil: memory only
+}
+
+// WithConfigurationBackend keeps the buckets' CORS configurations in b (for
+// example etcd, shared by several emulators) rather than in memory only.
+// Run [Emulator.Sync] for the life of the emulator; until its first load
+// is done, the emulator answers CORS requests with 503.
+func WithConfigurationBackend(b bucket.Backend) Option {
+	return func(s *settings) { s.backend = b }
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -80,7 +97,8 @@ func New(opts ...Option) *Emulator {
 	}
 	e := &Emulator{backend: s3mem.New(), auth: s.auth}
 	e.s3 = gofakes3.New(e.backend).Server()
-	e.store = bucket.NewStore(e.bucketExists)
+	e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.backend))
+	e.kept = s.backend != nil
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	// Authentication (WithAuth) sits inside the CORS middleware: preflights
 	// never reach it, and its errors get the bucket's CORS headers.
@@ -89,7 +107,9 @@ func New(opts ...Option) *Emulator {
 	return e
 }
 
-// CreateBucket creates a bucket without CORS configuration.
+// CreateBucket creates a bucket without CORS configuration or, with
+// WithConfigurationBackend, with the configuration the backend keeps for
+// it from an earlier run.
 func (e *Emulator) CreateBucket(name string) error {
 	if err := gofakes3.ValidateBucketName(name); err != nil {
 		return err
@@ -97,7 +117,9 @@ func (e *Emulator) CreateBucket(name string) error {
 	if err := e.backend.CreateBucket(name); err != nil {
 		return err
 	}
-	e.store.Delete(name)
+	if !e.kept {
+		e.store.Delete(name)
+	}
 	return nil
 }
 
