@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/s3cors/s3cors/bucket"
+	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // DefaultPrefix is the key prefix under which a [Backend] keeps the
@@ -32,6 +35,7 @@ type Backend struct {
 	prefix           string
 	pageSize         int64
 	progressInterval time.Duration
+	noStream         bool // read pages even from servers that stream (tests)
 }
 
 // An Option configures a [Backend].
@@ -160,43 +164,88 @@ func (b *Backend) Delete(ctx context.Context, name string) (int64, error) {
 	return resp.Header.Revision, nil
 }
 
-// Load implements [bucket.Backend]. It reads the configurations page by
-// page (see [WithPageSize]), every page at the revision of the first, so
-// that the whole set is one consistent snapshot: the first read is
-// linearizable, and the set reflects every write acknowledged before Load
-// was called. Each [bucket.Change] carries the revision of the key's last
-// write. When etcd compacts that revision before the last page is read,
+// Load implements [bucket.Backend]. It reads the set as one consistent
+// snapshot, at the revision of its first read, which is linearizable: the
+// set reflects every write acknowledged before Load was called. Each
+// [bucket.Change] carries the revision of the key's last write.
+//
+// From etcd 3.7 on, Load streams the set in chunks that etcd sizes (about
+// its request size limit, 1.5 MiB by default); from older servers it reads
+// pages of [WithPageSize] configurations, whose cost grows with the square
+// of the number of buckets, since etcd counts the rest of the range for
+// every page. Either way Load holds one chunk or page at a time. When etcd
+// compacts the snapshot's revision before the last chunk or page is read,
 // Load returns an error that wraps [bucket.ErrCompacted], having yielded
 // part of the set, and the caller loads again.
 func (b *Backend) Load(ctx context.Context, yield func(bucket.Change) error) (int64, error) {
+	if !b.noStream {
+		revision, streamed, err := b.loadStream(ctx, yield)
+		if streamed {
+			return revision, err
+		}
+	}
+	return b.loadPages(ctx, yield)
+}
+
+// loadStream loads the set through etcd's RangeStream. streamed is false
+// when the server does not offer it and nothing was yielded.
+func (b *Backend) loadStream(ctx context.Context, yield func(bucket.Change) error) (revision int64, streamed bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch, err := b.client.GetStream(ctx, b.prefix, clientv3.WithRange(clientv3.GetPrefixRangeEnd(b.prefix)))
+	if err != nil {
+		return 0, status.Code(err) != codes.Unimplemented, loadError(err)
+	}
+	defer func() {
+		// The client's goroutine ends once it has handed over the
+		// cancellation; drain it.
+		cancel()
+		for range ch {
+		}
+	}()
+	first := true
+	for resp := range ch {
+		if err := resp.Err(); err != nil {
+			if first && status.Code(err) == codes.Unimplemented {
+				return 0, false, nil
+			}
+			return 0, true, loadError(err)
+		}
+		first = false
+		for _, kv := range resp.Kvs {
+			if err := yield(b.change(kv)); err != nil {
+				return 0, true, err
+			}
+		}
+		if resp.Header != nil {
+			revision = resp.Header.Revision
+		}
+	}
+	if first {
+		return 0, true, errors.New("etcdstore: Load: the stream of configurations ended without a response")
+	}
+	return revision, true, nil
+}
+
+// loadPages loads the set page by page, every page at the revision of the
+// first.
+func (b *Backend) loadPages(ctx context.Context, yield func(bucket.Change) error) (int64, error) {
 	start, end := b.prefix, clientv3.GetPrefixRangeEnd(b.prefix)
 	var revision int64
 	for {
-		opts := []clientv3.OpOption{
-			clientv3.WithRange(end),
-			clientv3.WithLimit(b.pageSize),
-			clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend),
-		}
+		opts := []clientv3.OpOption{clientv3.WithRange(end), clientv3.WithLimit(b.pageSize)}
 		if revision != 0 {
 			opts = append(opts, clientv3.WithRev(revision))
 		}
 		resp, err := b.client.Get(ctx, start, opts...)
-		if errors.Is(err, rpctypes.ErrCompacted) {
-			return 0, fmt.Errorf("etcdstore: Load at revision %d: %w", revision, bucket.ErrCompacted)
-		}
 		if err != nil {
-			return 0, fmt.Errorf("etcdstore: Load: %w", err)
+			return 0, loadError(err)
 		}
 		if revision == 0 {
 			revision = resp.Header.Revision
 		}
 		for _, kv := range resp.Kvs {
-			c := bucket.Change{
-				Bucket:   string(kv.Key[len(b.prefix):]),
-				Document: kv.Value,
-				Revision: kv.ModRevision,
-			}
-			if err := yield(c); err != nil {
+			if err := yield(b.change(kv)); err != nil {
 				return 0, err
 			}
 		}
@@ -206,6 +255,23 @@ func (b *Backend) Load(ctx context.Context, yield func(bucket.Change) error) (in
 		// The next page starts just after the last key of this one.
 		start = string(resp.Kvs[len(resp.Kvs)-1].Key) + "\x00"
 	}
+}
+
+// change returns the Change of a stored key.
+func (b *Backend) change(kv *mvccpb.KeyValue) bucket.Change {
+	return bucket.Change{
+		Bucket:   string(kv.Key[len(b.prefix):]),
+		Document: kv.Value,
+		Revision: kv.ModRevision,
+	}
+}
+
+// loadError is the error of Load for an error of etcd.
+func loadError(err error) error {
+	if errors.Is(err, rpctypes.ErrCompacted) || errors.Is(rpctypes.Error(err), rpctypes.ErrCompacted) {
+		return fmt.Errorf("etcdstore: Load: etcd compacted the revision being read: %w", bucket.ErrCompacted)
+	}
+	return fmt.Errorf("etcdstore: Load: %w", err)
 }
 
 // Watch implements [bucket.Backend]. It follows etcd's watch of the

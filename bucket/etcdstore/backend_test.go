@@ -126,6 +126,14 @@ func TestPutDeleteLoad(t *testing.T) {
 	assert.Equal(t, doc("https://c.example"), resp.Kvs[0].Value)
 }
 
+// forEachLoad runs test with Load streaming (etcd 3.7 on) and reading
+// pages (servers before 3.7).
+func forEachLoad(t *testing.T, test func(*testing.T, etcdstore.Option)) {
+	t.Parallel()
+	t.Run("stream", func(t *testing.T) { t.Parallel(); test(t, nil) })
+	t.Run("pages", func(t *testing.T) { t.Parallel(); test(t, etcdstore.WithoutStream()) })
+}
+
 func keys(m map[string]bucket.Change) []string {
 	var out []string
 	for k := range m {
@@ -169,10 +177,11 @@ func TestPrefixesAreSeparate(t *testing.T) {
 // TestLoadIsOneSnapshot checks that Load reads every page at the revision
 // of the first, and that a Watch from that revision delivers exactly what
 // Load did not see.
-func TestLoadIsOneSnapshot(t *testing.T) {
-	t.Parallel()
+func TestLoadIsOneSnapshot(t *testing.T) { forEachLoad(t, testLoadIsOneSnapshot) }
+
+func testLoadIsOneSnapshot(t *testing.T, load etcdstore.Option) {
 	_, client := etcdtest.Single(t)
-	b := etcdstore.New(client, etcdstore.WithPageSize(3))
+	b := etcdstore.New(client, etcdstore.WithPageSize(3), load)
 	want := map[string][]byte{}
 	for i := range 10 {
 		name := fmt.Sprintf("bucket-%02d", i)
@@ -214,10 +223,11 @@ func TestLoadIsOneSnapshot(t *testing.T) {
 	assert.Equal(t, bucket.Change{Bucket: "bucket-05", Revision: later[3]}, changes[3])
 }
 
-func TestLoadStopsOnYieldError(t *testing.T) {
-	t.Parallel()
+func TestLoadStopsOnYieldError(t *testing.T) { forEachLoad(t, testLoadStopsOnYieldError) }
+
+func testLoadStopsOnYieldError(t *testing.T, load etcdstore.Option) {
 	_, client := etcdtest.Single(t)
-	b := etcdstore.New(client, etcdstore.WithPageSize(2))
+	b := etcdstore.New(client, etcdstore.WithPageSize(2), load)
 	for i := range 5 {
 		_, err := b.Put(t.Context(), fmt.Sprint("b", i), doc("https://a.example"))
 		require.NoError(t, err)
@@ -326,7 +336,7 @@ func TestWatchStopsWithContext(t *testing.T) {
 func TestCompaction(t *testing.T) {
 	t.Parallel()
 	_, client := etcdtest.Single(t)
-	b := etcdstore.New(client, etcdstore.WithPageSize(1))
+	b := etcdstore.New(client, etcdstore.WithPageSize(1), etcdstore.WithoutStream())
 	first, err := b.Put(t.Context(), "photos", doc("https://a.example"))
 	require.NoError(t, err)
 	_, err = b.Put(t.Context(), "videos", doc("https://b.example"))
@@ -364,10 +374,11 @@ func TestCompaction(t *testing.T) {
 
 // TestLargeDocuments stores documents of the largest size S3 accepts and
 // loads a few pages of them.
-func TestLargeDocuments(t *testing.T) {
-	t.Parallel()
+func TestLargeDocuments(t *testing.T) { forEachLoad(t, testLargeDocuments) }
+
+func testLargeDocuments(t *testing.T, load etcdstore.Option) {
 	_, client := etcdtest.Single(t)
-	b := etcdstore.New(client, etcdstore.WithPageSize(4))
+	b := etcdstore.New(client, etcdstore.WithPageSize(4), load)
 	_, rev := loadAll(t, b)
 	watched, _ := watch(t, b, rev)
 	large := func(i int) []byte {
