@@ -20,7 +20,8 @@ import (
 // the Backend, from Sync until Ready, over S3CORS_ETCD_BUCKETS buckets
 // (for example 1000000) sharing 100 distinct configurations. It is not run
 // unless that variable is set; the member runs in the test's process,
-// without fsync while the buckets are written.
+// without fsync while the buckets are written. S3CORS_ETCD_PAGES=1 reads
+// pages, as from servers before etcd 3.7.
 func TestColdStartScale(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("S3CORS_ETCD_BUCKETS"))
 	if n <= 0 {
@@ -57,7 +58,11 @@ func TestColdStartScale(t *testing.T) {
 	t.Logf("wrote %d configurations in %v", n, time.Since(start))
 
 	pageSize, _ := strconv.Atoi(os.Getenv("S3CORS_ETCD_PAGE"))
-	backend := etcdstore.New(client, etcdstore.WithPageSize(pageSize))
+	opts := []etcdstore.Option{etcdstore.WithPageSize(pageSize)}
+	if os.Getenv("S3CORS_ETCD_PAGES") != "" {
+		opts = append(opts, etcdstore.WithoutStream()) // as from servers before 3.7
+	}
+	backend := etcdstore.New(client, opts...)
 	start = time.Now()
 	count := 0
 	if _, err := backend.Load(t.Context(), func(bucket.Change) error { count++; return nil }); err != nil {
