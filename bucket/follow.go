@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -214,20 +215,48 @@ func (s *Store) follow(c Change) {
 // it in, keeping the changes made meanwhile that are newer than the load.
 func (s *Store) load(ctx context.Context) error {
 	fresh := newTable()
-	revision, err := s.backend.Load(ctx, func(c Change) error {
-		if c.Document == nil {
-			return nil
-		}
-		sh, err := s.policies.parse(c.Document)
+	keep := func(c Change, sh *shared, err error) {
 		if err != nil {
 			s.report(&DocumentError{Bucket: c.Bucket, Revision: c.Revision, Err: err})
-			return nil
+			return
 		}
 		if old, ok := fresh.set(c.Bucket, entry{config: sh, revision: c.Revision}); ok {
 			s.policies.release(old.config) // a Backend that yields a bucket twice
 		}
-		return nil
+	}
+	// A document some bucket already holds costs a digest and a lookup;
+	// parsing and compiling the others is most of a load, so it runs on
+	// every processor.
+	parse := make(chan Change, 256)
+	var parsers sync.WaitGroup
+	for range max(runtime.GOMAXPROCS(0), 1) {
+		parsers.Add(1)
+		go func() {
+			defer parsers.Done()
+			for c := range parse {
+				sh, err := s.policies.parse(c.Document)
+				keep(c, sh, err)
+			}
+		}()
+	}
+	revision, err := s.backend.Load(ctx, func(c Change) error {
+		if c.Document == nil {
+			return nil
+		}
+		if sh := s.policies.acquire(keyOf(c.Document)); sh != nil {
+			keep(c, sh, nil)
+			return nil
+		}
+		c.Document = append([]byte(nil), c.Document...) // the Backend may reuse it
+		select {
+		case parse <- c:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	})
+	close(parse)
+	parsers.Wait()
 	if err != nil {
 		fresh.each(func(_ string, e entry) { s.policies.release(e.config) })
 		return err

@@ -19,8 +19,9 @@ import (
 // sub-resource.
 //
 // Putting or deleting a bucket's configuration costs the same whatever the
-// number of buckets, and never blocks the requests being answered: each
-// request sees one configuration, the old or the new, never a mixture. A
+// number of buckets, and holds up no request longer than a map assignment
+// (and only the requests to one bucket in 256): each request sees one
+// configuration, the old or the new, never a mixture. A
 // Store is safe for concurrent use. Create one with [NewStore]; the zero
 // Store is not usable.
 //

@@ -12,7 +12,9 @@ require (
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 	github.com/s3cors/s3cors v0.0.0
+	github.com/s3cors/s3cors/bucket/boltstore v0.0.0
 	github.com/s3cors/s3cors/bucket/etcdstore v0.0.0
+	go.etcd.io/bbolt v1.5.0
 	go.etcd.io/etcd/client/v3 v3.7.4
 )
 
@@ -44,8 +46,11 @@ require (
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260803160001-6ac0973c030d // indirect
 	google.golang.org/grpc v1.83.2 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
+	gopkg.in/mgo.v2 v2.0.0-20180705113604-9856a29383ce // indirect
 )
 
 replace github.com/s3cors/s3cors => ../
+
+replace github.com/s3cors/s3cors/bucket/boltstore => ../bucket/boltstore
 
 replace github.com/s3cors/s3cors/bucket/etcdstore => ../bucket/etcdstore

@@ -1,14 +1,16 @@
-// Command s3emulator runs an in-memory S3 endpoint with Amazon S3's bucket
-// CORS: gofakes3 for buckets and objects, s3cors for CORS.
+// Command s3emulator runs an S3 endpoint with Amazon S3's bucket CORS:
+// gofakes3 for buckets and objects, s3cors for CORS.
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-etcd ENDPOINTS]
+//	go run . [-addr 127.0.0.1:9000] [-data DIR | -etcd ENDPOINTS] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1]
 //
-// With -etcd 127.0.0.1:2379,... the buckets' CORS configurations are kept
-// in etcd, under the key prefix /s3cors/bucket-cors/, and shared by every
-// emulator started with the same -etcd: they outlive the process, while
-// buckets and objects stay in memory.
+// Without -data everything is in memory and goes with the process. With
+// -data DIR, buckets, objects and CORS configurations are kept in DIR and
+// survive a restart, kill -9 included; one process at a time may use DIR.
+// With -etcd 127.0.0.1:2379,... the CORS configurations are kept in etcd,
+// under the key prefix /s3cors/bucket-cors/, and shared by every emulator
+// started with the same -etcd, while buckets and objects stay in memory.
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, every request except a
@@ -24,7 +26,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +34,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/johannesboyne/gofakes3"
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/s3cors/s3cors/bucket/etcdstore"
@@ -51,10 +53,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	cacheSafe := flag.Bool("cache-safe-vary", false, "add Vary: Origin to every response of a bucket with CORS (not S3's behaviour; see cors.WithCacheSafeVary)")
 	region := flag.String("region", sigv4.DefaultRegion, "the region requests must be signed for (with -auth)")
+	data := flag.String("data", "", "keep buckets, objects and CORS configurations in this `DIR` (default: in memory)")
 	var buckets, keys listFlag
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
 	flag.Var(&keys, "auth", "require AWS Signature Version 4 with this `ACCESS_KEY:SECRET` on every request but preflights (repeatable; default: no authentication)")
-	etcd := flag.String("etcd", "", "keep the buckets' CORS configurations in etcd, at these comma-separated `ENDPOINTS` (host:port)")
+	etcd := flag.String("etcd", "", "keep the CORS configurations in etcd, at these comma-separated `ENDPOINTS` (host:port), shared by every emulator on them")
 	flag.Parse()
 
 	var opts []emulator.Option
@@ -73,17 +76,28 @@ func main() {
 		opts = append(opts, emulator.WithAuth(v))
 	}
 	if *etcd != "" {
+		if *data != "" {
+			log.Fatal("-data and -etcd both say where the CORS configurations go: use one of them")
+		}
 		client, err := clientv3.New(etcdstore.ClientConfig(strings.Split(*etcd, ",")))
 		if err != nil {
 			log.Fatalf("-etcd %s: %v", *etcd, err)
 		}
 		defer client.Close()
-		opts = append(opts, emulator.WithConfigurationBackend(etcdstore.New(client)))
+		opts = append(opts, emulator.WithCORSBackend(etcdstore.New(client)))
 	}
-	e := emulator.New(opts...)
-	go e.Sync(context.Background())
+	var e *emulator.Emulator
+	if *data == "" {
+		e = emulator.New(opts...)
+	} else {
+		var err error
+		if e, err = emulator.Open(*data, opts...); err != nil {
+			log.Fatal(err)
+		}
+	}
 	for _, b := range buckets {
-		if err := e.CreateBucket(b); err != nil {
+		// With -data, a bucket kept from an earlier run stays as it is.
+		if err := e.CreateBucket(b); err != nil && !gofakes3.HasErrorCode(err, gofakes3.ErrBucketAlreadyExists) {
 			log.Fatalf("bucket %q: %v", b, err)
 		}
 	}

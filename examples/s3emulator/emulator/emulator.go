@@ -45,7 +45,7 @@ import (
 // Emulator is an S3 endpoint serving path-style requests. It is an
 // http.Handler and is safe for concurrent use.
 type Emulator struct {
-	backend *s3mem.Backend
+	backend gofakes3.Backend
 	s3      http.Handler // gofakes3
 	buckets http.Handler // the s3cors middleware around route
 	service http.Handler // serveBackend for the service endpoint "/"
@@ -56,14 +56,10 @@ type Emulator struct {
 	// store holds every bucket's CORS configuration, resolves the
 	// middleware's policies and serves the ?cors sub-resource.
 	store *bucket.Store
-	kept  bool // store has a Backend: configurations outlive the process
-}
 
-// Sync loads the configurations of the backend given with
-// WithConfigurationBackend and follows its changes until ctx is done (see
-// bucket.Store.Sync); without a backend it returns nil at once.
-func (e *Emulator) Sync(ctx context.Context) error {
-	return e.store.Sync(ctx)
+	kept     bool   // the configurations are in a backend (WithCORSBackend)
+	stopSync func() // stops following the CORS backend (WithCORSBackend)
+	closers  []func() error
 }
 
 // Option configures an Emulator.
@@ -71,16 +67,9 @@ type Option func(*settings)
 
 type settings struct {
 	corsOptions []cors.Option
-	auth        *sigv4.Verifier // WithAuth; nil: no authentication
-	backend     bucket.Backend  // WithConfigurationBackend; nil: memory only
-}
-
-// WithConfigurationBackend keeps the buckets' CORS configurations in b (for
-// example etcd, shared by several emulators) rather than in memory only.
-// Run [Emulator.Sync] for the life of the emulator; until its first load
-// is done, the emulator answers CORS requests with 503.
-func WithConfigurationBackend(b bucket.Backend) Option {
-	return func(s *settings) { s.backend = b }
+	auth        *sigv4.Verifier  // WithAuth; nil: no authentication
+	objects     gofakes3.Backend // WithObjects; nil: in memory
+	corsBackend bucket.Backend   // WithCORSBackend; nil: in memory
 }
 
 // WithCORSOptions passes options to the s3cors middleware, for example
@@ -95,10 +84,21 @@ func New(opts ...Option) *Emulator {
 	for _, o := range opts {
 		o(&s)
 	}
-	e := &Emulator{backend: s3mem.New(), auth: s.auth}
+	if s.objects == nil {
+		s.objects = s3mem.New()
+	}
+	e := &Emulator{backend: s.objects, auth: s.auth, stopSync: func() {}}
 	e.s3 = gofakes3.New(e.backend).Server()
-	e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.backend))
-	e.kept = s.backend != nil
+	if s.corsBackend == nil {
+		e.store = bucket.NewStore(e.bucketExists)
+	} else {
+		e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.corsBackend))
+		e.kept = true
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { _ = e.store.Sync(ctx); close(done) }()
+		e.stopSync = func() { cancel(); <-done }
+	}
 	mw := cors.Middleware(e.store, append([]cors.Option{cors.WithRequestIDs(requestIDs)}, s.corsOptions...)...)
 	// Authentication (WithAuth) sits inside the CORS middleware: preflights
 	// never reach it, and its errors get the bucket's CORS headers.
@@ -108,8 +108,7 @@ func New(opts ...Option) *Emulator {
 }
 
 // CreateBucket creates a bucket without CORS configuration or, with
-// WithConfigurationBackend, with the configuration the backend keeps for
-// it from an earlier run.
+// WithCORSBackend, with the configuration the backend keeps for it.
 func (e *Emulator) CreateBucket(name string) error {
 	if err := gofakes3.ValidateBucketName(name); err != nil {
 		return err
@@ -117,6 +116,9 @@ func (e *Emulator) CreateBucket(name string) error {
 	if err := e.backend.CreateBucket(name); err != nil {
 		return err
 	}
+	// A CORS backend outlives the buckets of an emulator whose objects are
+	// in memory, and is shared by every emulator on it: the bucket takes
+	// the configuration it keeps.
 	if !e.kept {
 		e.store.Delete(name)
 	}
