@@ -106,17 +106,18 @@ func New(client *clientv3.Client, opts ...Option) *Backend {
 
 // ClientConfig returns the etcd client configuration a Backend is meant
 // to run on, for the members at endpoints ("127.0.0.1:2379" or
-// "https://etcd-1:2379"): a 5-second dial timeout; keep-alive probes every
-// 5 seconds that declare a connection dead after 5 more without an answer,
-// so that a node whose member stops answering moves to another within
-// about 10 seconds; and attempts to reconnect at most 5 seconds apart, so
-// that a node cut off from every member is back within seconds of the
-// network healing. Add TLS and credentials to it as the cluster needs.
+// "https://etcd-1:2379"): a 5-second dial timeout; keep-alive probes after
+// 10 seconds without traffic (the shortest interval gRPC allows) that
+// declare a connection dead after 5 more without an answer, so that a node
+// whose member stops answering moves to another within about 15 seconds;
+// and attempts to reconnect at most 5 seconds apart, so that a node cut off
+// from every member is back within seconds of the network healing. Add TLS
+// and credentials to it as the cluster needs.
 func ClientConfig(endpoints []string) clientv3.Config {
 	return clientv3.Config{
 		Endpoints:            endpoints,
 		DialTimeout:          5 * time.Second,
-		DialKeepAliveTime:    5 * time.Second,
+		DialKeepAliveTime:    10 * time.Second,
 		DialKeepAliveTimeout: 5 * time.Second,
 		PermitWithoutStream:  true,
 		DialOptions: []grpc.DialOption{grpc.WithConnectParams(grpc.ConnectParams{

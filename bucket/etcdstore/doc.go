@@ -33,7 +33,7 @@
 // cluster. A connected node is behind by the time etcd takes to deliver a
 // change to its watch, a few milliseconds (BENCHMARKS.md gives the measured
 // propagation). A node that loses its member notices within the client's
-// keep-alive time and timeout (10 s with [ClientConfig]), or, when the
+// keep-alive time and timeout (15 s with [ClientConfig]), or, when the
 // member loses the rest of its cluster, within etcd's election timeout, and
 // moves to another member, resuming its watch where it stopped. A node that
 // can reach no member serves what it last saw, for as long as that lasts,

@@ -26,6 +26,9 @@ var (
 	// FLEET_CHANGES: how many changes the propagation test makes.
 	changes = envInt("FLEET_CHANGES", 1000)
 	// FLEET_CUT: how long a gateway is cut off from etcd.
+	// Beyond the gateways' keep-alive (10 s and a 5 s timeout, from
+	// etcdstore.ClientConfig), the gateway itself declares its connection
+	// dead; shorter cuts end with the connections reset.
 	cutFor = envDuration("FLEET_CUT", 3*time.Second)
 )
 
@@ -321,6 +324,16 @@ func TestFleet(t *testing.T) {
 	t.Run("member failures", func(t *testing.T) { testMemberFailures(t, f) })
 }
 
+// revision returns the revision etcd has reached.
+func (f *fleet) revision(t *testing.T) int64 {
+	t.Helper()
+	resp, err := f.client.Get(t.Context(), "/", clientv3.WithCountOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Header.Revision
+}
+
 // testPropagation puts configurations through A and measures how soon B
 // and C answer preflights with them.
 func testPropagation(t *testing.T, f *fleet) {
@@ -471,14 +484,23 @@ func testGatewayCut(t *testing.T, f *fleet) {
 			t.Fatalf("change: %d, %v", status, err)
 		}
 	}
+	// etcd forgets the changes C missed: C must load everything again.
+	if _, err := f.client.Compact(t.Context(), f.revision(t), clientv3.WithCompactPhysical()); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(cutFor)
 	status, during, err := c.get("cut-1")
 	if err != nil || status != http.StatusOK || during != before {
 		t.Errorf("gateway C, cut off: %d %q, %v; want what it last saw, %q", status, during, err, before)
 	}
+	// The network resets the connections as it comes back.
+	f.proxy.drop()
 	f.proxy.setCut(false)
 	d := f.converge(t, buckets, 60*time.Second)
-	t.Logf("C, cut off for %v, converged %v after it could reach etcd again", cutFor, d)
+	t.Logf("C, cut off for %v while etcd compacted the changes it missed, converged %v after it could reach etcd again", cutFor, d)
+	if b, err := os.ReadFile(c.proc.stderrPath); err != nil || !strings.Contains(string(b), "loading every configuration again") {
+		t.Errorf("gateway C did not report loading everything again after the compaction (%v)", err)
+	}
 }
 
 // testMemberFailures kills the etcd leader while writers run, restarts it,
@@ -489,6 +511,7 @@ func testMemberFailures(t *testing.T, f *fleet) {
 		origin string
 		acked  bool
 	}
+	startRev := f.revision(t)
 	var mu sync.Mutex
 	attempts := map[string][]attempt{}
 	var acked atomic.Int64
@@ -576,7 +599,7 @@ func testMemberFailures(t *testing.T, f *fleet) {
 	history := map[string]bool{} // bucket and origin
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for resp := range f.client.Watch(wctx, etcdstore.DefaultPrefix+"chaos-", clientv3.WithPrefix(), clientv3.WithRev(1)) {
+	for resp := range f.client.Watch(wctx, etcdstore.DefaultPrefix+"chaos-", clientv3.WithPrefix(), clientv3.WithRev(startRev)) {
 		if err := resp.Err(); err != nil {
 			t.Fatal(err)
 		}

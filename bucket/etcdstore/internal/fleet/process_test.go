@@ -37,12 +37,13 @@ func TestMain(m *testing.M) {
 
 // A process is a member or a gateway running in a child process.
 type process struct {
-	name string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	out  []string      // the lines it printed
-	seen chan struct{} // closed and replaced on every line
-	done chan struct{} // closed when it exited
+	name       string
+	stderrPath string
+	cmd        *exec.Cmd
+	mu         sync.Mutex
+	out        []string      // the lines it printed
+	seen       chan struct{} // closed and replaced on every line
+	done       chan struct{} // closed when it exited
 }
 
 // spawn runs the test binary in the role, with the environment.
@@ -59,7 +60,7 @@ func spawn(t *testing.T, name, role string, env []string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{name: name, cmd: cmd, seen: make(chan struct{}), done: make(chan struct{})}
+	p := &process{name: name, stderrPath: stderr.Name(), cmd: cmd, seen: make(chan struct{}), done: make(chan struct{})}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,8 @@ type proxy struct {
 	target string
 	mu     sync.Mutex
 	cut    bool
-	open   chan struct{} // closed while not cut
+	open   chan struct{}         // closed while not cut
+	conns  map[net.Conn]struct{} // both ends of every connection
 }
 
 func newProxy(t *testing.T, target string) *proxy {
@@ -24,7 +25,7 @@ func newProxy(t *testing.T, target string) *proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln, target: target, open: make(chan struct{})}
+	p := &proxy{ln: ln, target: target, open: make(chan struct{}), conns: map[net.Conn]struct{}{}}
 	close(p.open)
 	t.Cleanup(func() { ln.Close() })
 	go p.serve()
@@ -48,6 +49,28 @@ func (p *proxy) setCut(cut bool) {
 	}
 }
 
+// drop closes every connection, as a network that resets them.
+func (p *proxy) drop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+// track records a connection until it is closed.
+func (p *proxy) track(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.conns[c] = struct{}{}
+}
+
+func (p *proxy) forget(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.conns, c)
+}
+
 // gate returns a channel that is closed while the proxy is not cut.
 func (p *proxy) gate() <-chan struct{} {
 	p.mu.Lock()
@@ -61,6 +84,7 @@ func (p *proxy) serve() {
 		if err != nil {
 			return
 		}
+		p.track(c)
 		go func() {
 			<-p.gate()
 			u, err := net.Dial("tcp", p.target)
@@ -68,6 +92,7 @@ func (p *proxy) serve() {
 				c.Close()
 				return
 			}
+			p.track(u)
 			go p.pipe(u, c)
 			p.pipe(c, u)
 		}()
@@ -77,8 +102,12 @@ func (p *proxy) serve() {
 // pipe copies from src to dst, holding what it read while the proxy is
 // cut, and closes both when either side ends.
 func (p *proxy) pipe(dst, src net.Conn) {
-	defer dst.Close()
-	defer src.Close()
+	defer func() {
+		dst.Close()
+		src.Close()
+		p.forget(dst)
+		p.forget(src)
+	}()
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(buf)

@@ -46,11 +46,7 @@ func Handler(store *bucket.Store) http.Handler {
 // it accepts connections, which it does before its Store's first load, and
 // "ready" once the Store is ready.
 func Run(ctx context.Context, cfg Config) error {
-	ccfg := etcdstore.ClientConfig(cfg.Endpoints)
-	// Tests cut connections and want them noticed quickly.
-	ccfg.DialKeepAliveTime = 2 * time.Second
-	ccfg.DialKeepAliveTimeout = 2 * time.Second
-	client, err := clientv3.New(ccfg)
+	client, err := clientv3.New(etcdstore.ClientConfig(cfg.Endpoints))
 	if err != nil {
 		return fmt.Errorf("gateway: etcd client: %w", err)
 	}
