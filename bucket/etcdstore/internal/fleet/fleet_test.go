@@ -276,7 +276,11 @@ func TestFleet(t *testing.T) {
 	b := f.startGateway("B", all...)
 	t.Run("503 until the first load", func(t *testing.T) {
 		for _, g := range []*gatewayProc{a, b} {
+			deadline := time.Now().Add(30 * time.Second)
 			for {
+				if time.Now().After(deadline) {
+					t.Fatalf("gateway %s answered 503 for 30 s", g.name)
+				}
 				status, err := g.preflight("preloaded", "https://preloaded.example")
 				if err != nil {
 					t.Fatal(err)
