@@ -15,16 +15,18 @@
 //	if err != nil { ... }
 //	defer client.Close()
 //	store := bucket.NewStore(exists, bucket.WithBackend(etcdstore.New(client)))
+//	go store.Sync(ctx) // load, then follow every node's changes
 //
-// and run the Store as package bucket describes; the Backend needs nothing
-// else. Give the client every member's endpoint: it moves to another
+// and serve with the Store as package bucket describes; the Backend needs
+// nothing else. Give the client every member's endpoint: it moves to another
 // member when one fails.
 //
 // # Guarantees
 //
 // Writes are linearizable: PutBucketCors and DeleteBucketCors answer only
 // after etcd has committed the change, on disk on a majority of the
-// members, and no later read anywhere returns an older configuration. A
+// members; the node that made the change answers with it from then on, and
+// every other node once the change reaches it (below). A
 // cluster of 2f+1 members keeps every acknowledged change through the loss
 // of any f of them; while a majority is lost, writes fail and every node
 // keeps serving the configurations it holds.
