@@ -75,8 +75,8 @@
 // call, one map lookup under a read lock of one of 256 shards and the
 // evaluation. Putting or deleting one bucket's configuration costs the
 // same whatever the number of buckets. A bucket with a typical two-rule
-// configuration of its own takes about 1.1 KB, so a million such buckets
-// fit in well under 2 GiB (BenchmarkStoreMemory); a million buckets
+// configuration of its own takes about 1.5 KB, so a million such buckets
+// fit in under 1.5 GiB (BenchmarkStoreMemory); a million buckets
 // sharing a hundred configurations take about 100 B each, name included
 // (BenchmarkStoreMemoryShared).
 package bucket

@@ -43,6 +43,9 @@ type state struct {
 // maxTombstones bounds the tombstones a Store keeps when its feed stalls.
 const maxTombstones = 1 << 16
 
+// loadBatch is the number of documents a load hands to a worker at once.
+const loadBatch = 256
+
 // Retry delays after a failed load or a broken watch.
 const (
 	minRetry = 50 * time.Millisecond
@@ -224,39 +227,70 @@ func (s *Store) load(ctx context.Context) error {
 			s.policies.release(old.config) // a Backend that yields a bucket twice
 		}
 	}
-	// A document some bucket already holds costs a digest and a lookup;
-	// parsing and compiling the others is most of a load, so it runs on
-	// every processor.
-	parse := make(chan Change, 256)
-	var parsers sync.WaitGroup
-	for range max(runtime.GOMAXPROCS(0), 1) {
-		parsers.Add(1)
+	// Every document costs a digest and a lookup, and the first of its
+	// kind parsing and compiling: the work runs on every processor, in
+	// batches copied out of the Backend's memory.
+	type work struct {
+		changes []Change
+		arena   []byte // the documents, one after another
+	}
+	n := max(runtime.GOMAXPROCS(0), 1)
+	batches := make(chan work, n)
+	free := make(chan work, 2*n+1) // batches done with, for reuse
+	var workers sync.WaitGroup
+	for range n {
+		workers.Add(1)
 		go func() {
-			defer parsers.Done()
-			for c := range parse {
-				sh, err := s.policies.parse(c.Document)
-				keep(c, sh, err)
+			defer workers.Done()
+			for w := range batches {
+				for _, c := range w.changes {
+					sh, err := s.policies.parse(c.Document)
+					keep(c, sh, err)
+				}
+				select {
+				case free <- work{w.changes[:0], w.arena[:0]}:
+				default:
+				}
 			}
 		}()
+	}
+	var w work
+	var ends []int // where each document ends in w.arena
+	send := func() error {
+		for i, off := 0, 0; i < len(w.changes); i++ {
+			w.changes[i].Document = w.arena[off:ends[i]:ends[i]]
+			off = ends[i]
+		}
+		select {
+		case batches <- w:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case w = <-free:
+		default:
+			w = work{}
+		}
+		ends = ends[:0]
+		return nil
 	}
 	revision, err := s.backend.Load(ctx, func(c Change) error {
 		if c.Document == nil {
 			return nil
 		}
-		if sh := s.policies.acquire(keyOf(c.Document)); sh != nil {
-			keep(c, sh, nil)
-			return nil
+		w.arena = append(w.arena, c.Document...)
+		ends = append(ends, len(w.arena))
+		w.changes = append(w.changes, Change{Bucket: c.Bucket, Revision: c.Revision})
+		if len(w.changes) == loadBatch {
+			return send()
 		}
-		c.Document = append([]byte(nil), c.Document...) // the Backend may reuse it
-		select {
-		case parse <- c:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return nil
 	})
-	close(parse)
-	parsers.Wait()
+	if err == nil && len(w.changes) > 0 {
+		err = send()
+	}
+	close(batches)
+	workers.Wait()
 	if err != nil {
 		fresh.each(func(_ string, e entry) { s.policies.release(e.config) })
 		return err

@@ -178,6 +178,8 @@ func (b *Backend) Load(ctx context.Context, yield func(bucket.Change) error) (in
 			ch := bucket.Change{Bucket: string(k), Document: v}
 			if len(v) >= 8 {
 				ch.Revision, ch.Document = decodeRevision(v), v[8:]
+			} else if v == nil {
+				ch.Document = []byte{} // an empty value; nil would read as a deletion
 			}
 			// A value too short to carry a revision goes to the Store as
 			// it is, a document that does not parse: reported, skipped.

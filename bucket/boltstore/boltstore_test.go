@@ -115,6 +115,9 @@ func TestCorruptEntry(t *testing.T) {
 		if err := c.Put([]byte("short"), []byte{1, 2}); err != nil {
 			return err
 		}
+		if err := c.Put([]byte("empty"), nil); err != nil {
+			return err
+		}
 		return c.Put([]byte("garbled"), append([]byte{0, 0, 0, 0, 0, 0, 0, 9}, "<CORSConfiguration><CORSRu"...))
 	})
 	db.Close()
@@ -141,13 +144,13 @@ func TestCorruptEntry(t *testing.T) {
 	if c := store.Get("photos"); c == nil || c.Rules[0].AllowedOrigins[0] != "https://a.example" {
 		t.Fatalf("photos: %+v", c)
 	}
-	if store.Get("short") != nil || store.Get("garbled") != nil {
+	if store.Get("short") != nil || store.Get("garbled") != nil || store.Get("empty") != nil {
 		t.Fatal("a corrupt entry was loaded")
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(reported) != 2 {
-		t.Fatalf("reported %v, want short and garbled", reported)
+	if len(reported) != 3 {
+		t.Fatalf("reported %v, want short, garbled and empty", reported)
 	}
 }
 
