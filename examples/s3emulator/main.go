@@ -3,11 +3,14 @@
 //
 // Usage:
 //
-//	go run . [-addr 127.0.0.1:9000] [-data DIR] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
+//	go run . [-addr 127.0.0.1:9000] [-data DIR | -etcd ENDPOINTS] [-bucket name]... [-cache-safe-vary] [-auth ACCESS_KEY:SECRET]... [-region us-east-1] [-sigv2]
 //
 // Without -data everything is in memory and goes with the process. With
 // -data DIR, buckets, objects and CORS configurations are kept in DIR and
 // survive a restart, kill -9 included; one process at a time may use DIR.
+// With -etcd 127.0.0.1:2379,... the CORS configurations are kept in etcd,
+// under the key prefix /s3cors/bucket-cors/, and shared by every emulator
+// started with the same -etcd, while buckets and objects stay in memory.
 //
 // Requests use path-style URLs (http://127.0.0.1:9000/bucket/key). Without
 // -auth they need no credentials. With -auth, given once per user, every
@@ -34,7 +37,9 @@ import (
 	"strings"
 
 	"github.com/johannesboyne/gofakes3"
+	clientv3 "go.etcd.io/etcd/client/v3"
 
+	"github.com/s3cors/s3cors/bucket/etcdstore"
 	"github.com/s3cors/s3cors/cors"
 	"github.com/s3cors/s3cors/examples/internal/httpserver"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
@@ -55,6 +60,7 @@ func main() {
 	keys := credentialsFlag{}
 	flag.Var(&buckets, "bucket", "create this bucket at start (repeatable)")
 	flag.Var(keys, "auth", "require AWS Signature Version 4 on every request but preflights, accepting this user's `ACCESS_KEY:SECRET` (once per user; default: no authentication)")
+	etcd := flag.String("etcd", "", "keep the CORS configurations in etcd, at these comma-separated `ENDPOINTS` (host:port), shared by every emulator on them")
 	flag.Parse()
 
 	var opts []emulator.Option
@@ -66,6 +72,17 @@ func main() {
 		if *sigV2 {
 			opts = append(opts, emulator.WithSignatureV2())
 		}
+	}
+	if *etcd != "" {
+		if *data != "" {
+			log.Fatal("-data and -etcd both say where the CORS configurations go: use one of them")
+		}
+		client, err := clientv3.New(etcdstore.ClientConfig(strings.Split(*etcd, ",")))
+		if err != nil {
+			log.Fatalf("-etcd %s: %v", *etcd, err)
+		}
+		defer client.Close()
+		opts = append(opts, emulator.WithCORSBackend(etcdstore.New(client)))
 	}
 	var e *emulator.Emulator
 	if *data == "" {

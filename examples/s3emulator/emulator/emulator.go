@@ -70,6 +70,7 @@ type Emulator struct {
 	// acls holds the buckets' canned ACLs.
 	acls acls
 
+	kept     bool   // the configurations are in a backend (WithCORSBackend)
 	stopSync func() // stops following the CORS backend (WithCORSBackend)
 	closers  []func() error
 }
@@ -112,6 +113,7 @@ func New(opts ...Option) *Emulator {
 		e.store = bucket.NewStore(e.bucketExists)
 	} else {
 		e.store = bucket.NewStore(e.bucketExists, bucket.WithBackend(s.corsBackend))
+		e.kept = true
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { _ = e.store.Sync(ctx); close(done) }()
@@ -126,7 +128,8 @@ func New(opts ...Option) *Emulator {
 	return e
 }
 
-// CreateBucket creates a bucket without CORS configuration.
+// CreateBucket creates a bucket without CORS configuration or, with
+// WithCORSBackend, with the configuration the backend keeps for it.
 func (e *Emulator) CreateBucket(name string) error {
 	if err := gofakes3.ValidateBucketName(name); err != nil {
 		return err
@@ -134,7 +137,12 @@ func (e *Emulator) CreateBucket(name string) error {
 	if err := e.backend.CreateBucket(name); err != nil {
 		return err
 	}
-	e.store.Delete(name)
+	// A CORS backend outlives the buckets of an emulator whose objects are
+	// in memory, and is shared by every emulator on it: the bucket takes
+	// the configuration it keeps.
+	if !e.kept {
+		e.store.Delete(name)
+	}
 	e.acls.set(name, ACLPrivate)
 	return nil
 }
