@@ -21,7 +21,10 @@ import (
 // own.
 //
 // Every change has a revision: a number that orders all changes of one
-// Backend, higher meaning later. A Store never replaces a configuration
+// Backend, higher meaning later. Changes made together (one transaction
+// writing several buckets) may share a revision; Watch then delivers all
+// of them before it returns, so that watching again from that revision
+// misses none. A Store never replaces a configuration
 // with one of a lower revision, so the order in which a node learns of
 // changes cannot make it keep an older one.
 //

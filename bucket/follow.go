@@ -206,9 +206,13 @@ func (s *Store) follow(c Change) {
 	st := &s.state
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if c.Revision <= st.seen {
+	// Changes below what the feed delivered are old news. One at the same
+	// revision is another bucket of the same transaction, or the same
+	// change delivered again, which applyLocked tells apart by the bucket's
+	// own revision.
+	if c.Revision < st.seen {
 		s.policies.release(sh)
-		return // delivered again
+		return
 	}
 	s.applyLocked(c.Bucket, sh, c.Revision)
 	st.advance(c.Revision)

@@ -150,6 +150,26 @@ func TestBackendFollow(t *testing.T) {
 	require.Eventually(t, func() bool { return b.Get("photos") == nil }, 5*time.Second, time.Millisecond)
 }
 
+// TestBackendOneRevisionManyBuckets checks that a feed delivering changes
+// to several buckets at one revision, as a transaction that writes several
+// keys does, applies every one of them, not only the first.
+func TestBackendOneRevisionManyBuckets(t *testing.T) {
+	t.Parallel()
+	be := newMemoryBackend()
+	a := bucket.NewStore(newBuckets().exists, bucket.WithBackend(be))
+	syncing(t, a, true)
+	docs := map[string][]byte{}
+	for _, name := range []string{"one", "two", "three"} {
+		doc, err := config(t, "https://"+name+".example").Encode(rule.FormXML)
+		require.NoError(t, err)
+		docs[name] = doc
+	}
+	be.together(docs)
+	for _, name := range []string{"one", "two", "three"} {
+		require.Eventually(t, func() bool { return origin(a, name) == "https://"+name+".example" }, 5*time.Second, time.Millisecond, name)
+	}
+}
+
 // TestBackendOlderNeverReplacesNewer checks the orders in which a Store
 // may learn of two changes to one bucket: its own Put acknowledged before,
 // but applied after, a later change the feed delivered or that this Store

@@ -76,6 +76,21 @@ func (b *memoryBackend) change(name string, doc []byte) (int64, error) {
 	return c.Revision, nil
 }
 
+// together stores docs (bucket → document) as one change with one
+// revision, as an etcd transaction that writes several keys does.
+func (b *memoryBackend) together(docs map[string][]byte) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.revision++
+	for name, doc := range docs {
+		c := bucket.Change{Bucket: name, Document: doc, Revision: b.revision}
+		b.docs[name] = c
+		b.log = append(b.log, c)
+	}
+	close(b.changed)
+	b.changed = make(chan struct{})
+}
+
 func (b *memoryBackend) Put(_ context.Context, name string, doc []byte) (int64, error) {
 	return b.acknowledge(b.change(name, append([]byte(nil), doc...)))
 }
