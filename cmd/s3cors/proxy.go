@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/internal/proxy"
 	"github.com/s3cors/s3cors/internal/sigv4"
 )
@@ -38,6 +37,8 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	upstream := flags.String("upstream", "", "")
 	listen := flags.String("listen", "127.0.0.1:9100", "")
 	data := flags.String("data", "", "")
+	etcd := flags.String("etcd", "", "")
+	memory := flags.Bool("memory", false, "")
 	credentials := flags.String("credentials", "", "")
 	domain := flags.String("domain", "", "")
 	pos, err := parseArgs(flags, args)
@@ -75,13 +76,31 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 		cfg.Secrets = map[string]string{id: secret}
 		cfg.Credentials = sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: hooks.getenv("AWS_SESSION_TOKEN")}
 	}
-	var warning string
-	cfg.StoreOptions, warning = storeOptions(*data)
+	if _, err := proxy.New(cfg); err != nil { // the upstream checked before the store is opened
+		return usageError(e, "proxy", err.Error(), "see 's3cors help proxy'")
+	}
+	if *data != "" {
+		*data = e.path(*data)
+	}
+	store, err := openProxyStore(*data, *etcd, *memory, hooks.getenv, e.stderr)
+	if err != nil {
+		return usageError(e, "proxy", err.Error(), "pass --data DIR, --etcd ENDPOINTS or --memory")
+	}
+	if store.close != nil {
+		defer store.close()
+	}
+	cfg.StoreOptions = store.options
 	p, err := proxy.New(cfg)
 	if err != nil {
 		return usageError(e, "proxy", err.Error(), "see 's3cors help proxy'")
 	}
 	defer p.Close()
+	// The Store loads the configurations, answering 503 until it has, then
+	// follows the changes other proxies on the same backend make.
+	syncCtx, stopSync := context.WithCancel(context.Background())
+	synced := make(chan struct{})
+	go func() { _ = p.Store().Sync(syncCtx); close(synced) }()
+	defer func() { stopSync(); <-synced }()
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -96,7 +115,7 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	go func() { done <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stdout, "http://%s\n", ln.Addr())
 	fmt.Fprintf(e.stderr, "s3cors: proxying http://%s to %s with S3's bucket CORS (Ctrl-C to stop)\n", ln.Addr(), *upstream)
-	fmt.Fprintln(e.stderr, warning)
+	fmt.Fprintln(e.stderr, "s3cors: "+store.where)
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr())
 	}
@@ -114,13 +133,4 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 		srv.Close()
 	}
 	return exitOK
-}
-
-// storeOptions is where the configurations are kept, and what to say
-// about it at start: the one place a durable store plugs in.
-func storeOptions(data string) ([]bucket.Option, string) {
-	if data != "" {
-		return nil, "s3cors: warning: --data " + data + " is not effective yet: bucket CORS configurations are kept in memory and LOST when the proxy stops"
-	}
-	return nil, "s3cors: warning: bucket CORS configurations are kept in memory and LOST when the proxy stops"
 }

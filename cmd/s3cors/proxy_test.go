@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/s3cors/s3cors/internal/sigv4"
 )
 
 // runProxyTest runs the proxy command in-process with args and env until
@@ -53,7 +57,7 @@ func TestProxyCommand(t *testing.T) {
 	if err := os.WriteFile(keys, []byte("# the proxy's keys\nAKIDONE:first-secret\nAKIDTWO:second-secret\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	addr, stdout, stderr, stop := runProxyTest(t, []string{"--upstream", upstream.URL, "--listen", "127.0.0.1:0", "--credentials", keys}, nil)
+	addr, stdout, stderr, stop := runProxyTest(t, []string{"--upstream", upstream.URL, "--listen", "127.0.0.1:0", "--credentials", keys, "--memory"}, nil)
 	if addr == "" {
 		t.Fatalf("exit %d:\n%s", stop(), stderr.String())
 	}
@@ -106,7 +110,10 @@ func TestProxyCommandErrors(t *testing.T) {
 		{[]string{"--upstream", "http://127.0.0.1:1", "--credentials", filepath.Join(dir, "none")}, nil, "cannot read the credentials file"},
 		{[]string{"--upstream", "127.0.0.1:9000"}, creds, "is not a URL"},
 		{[]string{"--upstream", "ftp://127.0.0.1:9000"}, creds, "is not an http or https URL"},
-		{[]string{"--upstream", "http://127.0.0.1:1", "--listen", "256.0.0.1:99999"}, creds, "cannot listen on 256.0.0.1:99999"},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--listen", "256.0.0.1:99999", "--memory"}, creds, "cannot listen on 256.0.0.1:99999"},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--data", dir, "--memory"}, creds, "use one of them"},
+		{[]string{"--upstream", "http://127.0.0.1:1", "--data", dir, "--etcd", "127.0.0.1:2379"}, creds, "use one of them"},
+		{[]string{"--upstream", "http://127.0.0.1:1"}, creds, "neither XDG_DATA_HOME nor HOME is set"},
 	}
 	for _, tt := range tests {
 		_, _, stderr, stop := runProxyTest(t, tt.args, tt.env)
@@ -116,5 +123,76 @@ func TestProxyCommandErrors(t *testing.T) {
 		if strings.Contains(stderr.String(), "first-secret") || strings.Contains(stderr.String(), "env-secret") {
 			t.Errorf("%q: a secret was printed: %s", tt.args, stderr.String())
 		}
+	}
+}
+
+// TestProxyKeepsConfigurations checks that configurations put through the
+// proxy are kept on disk, by default in the user's data directory: a
+// proxy started again answers GetBucketCors with them, and a second proxy
+// on the same directory is refused while the first runs.
+func TestProxyKeepsConfigurations(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})) // every bucket exists
+	defer upstream.Close()
+	home := t.TempDir()
+	vars := map[string]string{"AWS_ACCESS_KEY_ID": "AKIDKEEP", "AWS_SECRET_ACCESS_KEY": "keep-secret", "HOME": home}
+	creds := sigv4.Credentials{AccessKeyID: "AKIDKEEP", SecretAccessKey: "keep-secret"}
+	const doc = `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`
+	call := func(addr, method, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, "http://"+addr+"/photos?cors", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if body != "" {
+			sum := md5.Sum([]byte(body))
+			req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+		}
+		if err := sigv4.Sign(req, creds, "us-east-1", time.Now(), sigv4.PayloadHash([]byte(body))); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	args := []string{"--upstream", upstream.URL, "--listen", "127.0.0.1:0"}
+
+	addr, _, stderr, stop := runProxyTest(t, args, vars)
+	if addr == "" {
+		t.Fatalf("exit %d:\n%s", stop(), stderr.String())
+	}
+	dir := filepath.Join(home, ".local", "share", "s3cors", "proxy")
+	if !strings.Contains(stderr.String(), "kept in "+dir) {
+		t.Errorf("the start-up lines do not say where configurations are kept (%s):\n%s", dir, stderr.String())
+	}
+	if status, body := call(addr, http.MethodPut, doc); status != http.StatusOK {
+		t.Fatalf("PutBucketCors: %d %s", status, body)
+	}
+	_, _, second, secondStop := runProxyTest(t, args, vars)
+	if code := secondStop(); code != exitUsage || !strings.Contains(second.String(), dir) {
+		t.Errorf("a second proxy on %s: exit %d, stderr %q; want 2 and an error naming the directory", dir, code, second.String())
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+
+	addr, _, stderr, stop = runProxyTest(t, args, vars)
+	if addr == "" {
+		t.Fatalf("exit %d after a restart:\n%s", stop(), stderr.String())
+	}
+	defer stop()
+	var status int
+	var body string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if status, body = call(addr, http.MethodGet, ""); status != http.StatusServiceUnavailable { // 503 while loading
+			break
+		}
+	}
+	if status != http.StatusOK || !strings.Contains(body, "<AllowedOrigin>https://app.example</AllowedOrigin>") {
+		t.Errorf("GetBucketCors after a restart: %d %s; want the configuration put before", status, body)
 	}
 }
