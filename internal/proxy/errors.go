@@ -6,7 +6,7 @@ import (
 	"net"
 	"net/http"
 
-	"github.com/s3cors/s3cors/internal/requestid"
+	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/internal/sigv4"
 	"github.com/s3cors/s3cors/rule"
 )
@@ -69,21 +69,8 @@ func refuse(w http.ResponseWriter, r *http.Request, e *sigv4.Error) {
 	writeError(w, r, e.Status, rule.ErrorDocument{Code: e.Code, Message: e.Message})
 }
 
-// writeError writes an S3 XML error response as S3 does (E1, E2):
-// Content-Type application/xml, sent chunked, RequestId and HostId
-// repeating the x-amz-request-id and x-amz-id-2 headers. A HEAD request
-// gets no body.
+// writeError writes an S3 XML error response as S3 does (E1, E2), the way
+// the bucket CORS API writes its own.
 func writeError(w http.ResponseWriter, r *http.Request, status int, doc rule.ErrorDocument) {
-	doc.RequestID, doc.HostID = requestid.New()
-	h := w.Header()
-	h.Set("X-Amz-Request-Id", doc.RequestID)
-	h.Set("X-Amz-Id-2", doc.HostID)
-	h.Set("Content-Type", "application/xml")
-	h.Del("Content-Length")
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	_ = http.NewResponseController(w).Flush()
-	_, _ = w.Write(doc.AppendXML(nil))
+	bucket.Reply{Status: status, Error: &doc}.ServeHTTP(w, r)
 }
