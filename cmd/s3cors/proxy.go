@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -119,18 +118,5 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	if hooks.listening != nil {
 		hooks.listening(ln.Addr())
 	}
-	select {
-	case err := <-done:
-		fmt.Fprintf(e.stderr, "proxy: stopped accepting connections on %s: %v: start s3cors proxy again\n", ln.Addr(), unwrapOpError(err))
-		return exitUsage
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(e.stderr, "s3cors: shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
-	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(e.stderr, "proxy: requests still in progress after %v were cut off\n", serveShutdownTimeout)
-		srv.Close()
-	}
-	return exitOK
+	return untilStopped(e, "proxy", ctx, srv, ln, done)
 }

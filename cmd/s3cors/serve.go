@@ -171,9 +171,16 @@ func serve(e *env, args []string, opts serveOptions) int {
 		opts.listening(ln.Addr())
 	}
 
+	return untilStopped(e, "serve", ctx, srv, ln, done)
+}
+
+// untilStopped waits for ctx to be done, or for srv, serving ln, to fail
+// (done), then shuts srv down, giving requests in progress
+// serveShutdownTimeout to finish; it returns the command's exit code.
+func untilStopped(e *env, command string, ctx context.Context, srv *http.Server, ln net.Listener, done <-chan error) int {
 	select {
 	case err := <-done:
-		fmt.Fprintf(e.stderr, "serve: stopped accepting connections on %s: %v: start s3cors serve again\n", ln.Addr(), unwrapOpError(err))
+		fmt.Fprintf(e.stderr, "%s: stopped accepting connections on %s: %v: start s3cors %s again\n", command, ln.Addr(), unwrapOpError(err), command)
 		return exitUsage
 	case <-ctx.Done():
 	}
@@ -181,7 +188,7 @@ func serve(e *env, args []string, opts serveOptions) int {
 	shutdown, cancel := context.WithTimeout(context.Background(), serveShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(e.stderr, "serve: requests still in progress after %v were cut off\n", serveShutdownTimeout)
+		fmt.Fprintf(e.stderr, "%s: requests still in progress after %v were cut off\n", command, serveShutdownTimeout)
 		srv.Close()
 	}
 	return exitOK
