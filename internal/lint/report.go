@@ -54,15 +54,26 @@ type JSONFinding struct {
 // decoding it gave, and err the decoding error, when there was one.
 func Document(name string, c *rule.Configuration, err error) *Report {
 	rep := &Report{File: name, S3: Verdict{Errors: []Refusal{}}, Findings: []JSONFinding{}}
-	if err != nil {
-		var re *rule.Error
-		if !errors.As(err, &re) {
-			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: err.Error()}
+	// A document that decodes with faults (rule.Decode joins them) still
+	// has a configuration, whose own problems follow: every fault is
+	// listed, the one S3 answers with first.
+	faults := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		faults = joined.Unwrap()
+	}
+	for _, f := range faults {
+		if f == nil {
+			continue
 		}
-		rep.Problems = []*rule.Error{re}
-	} else {
+		var re *rule.Error
+		if !errors.As(f, &re) {
+			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: f.Error()}
+		}
+		rep.Problems = append(rep.Problems, re)
+	}
+	if c != nil {
 		rep.Config = c
-		rep.Problems = c.Problems()
+		rep.Problems = append(rep.Problems, c.Problems()...)
 		rep.Found = Analyse(c)
 	}
 	rep.S3.Accepted = len(rep.Problems) == 0

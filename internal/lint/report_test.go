@@ -1,0 +1,39 @@
+package lint
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/s3cors/s3cors/rule"
+)
+
+// TestDocumentListsEveryFault checks that a fault at the schema level (a
+// MaxAgeSeconds that is not a number, V4) does not hide the faults of
+// content that follow it (V10 method case and PATCH, V11 two wildcards):
+// lint lists them all, the one S3 answers with first.
+func TestDocumentListsEveryFault(t *testing.T) {
+	doc := `<CORSConfiguration>
+<CORSRule><AllowedOrigin>https://*.a.*.example</AllowedOrigin><AllowedMethod>get</AllowedMethod><MaxAgeSeconds>abc</MaxAgeSeconds></CORSRule>
+<CORSRule><AllowedOrigin>https://b.example</AllowedOrigin><AllowedMethod>PATCH</AllowedMethod></CORSRule>
+</CORSConfiguration>`
+	c, err := rule.Decode([]byte(doc))
+	rep := Document("cors.xml", c, err)
+	type fault struct{ Code, Element, Value string }
+	var got []fault
+	for _, p := range rep.Problems {
+		got = append(got, fault{p.Code, p.Element, p.Value})
+	}
+	want := []fault{
+		{rule.CodeMalformedXML, "MaxAgeSeconds", "abc"},
+		{rule.CodeInvalidRequest, "AllowedMethod", "get"},
+		{rule.CodeInvalidRequest, "AllowedOrigin", "https://*.a.*.example"},
+		{rule.CodeInvalidRequest, "AllowedMethod", "PATCH"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("faults (-want +got):\n%s", diff)
+	}
+	if rep.S3.Accepted || len(rep.S3.Errors) != len(want) {
+		t.Errorf("verdict %+v, want refused with %d errors", rep.S3, len(want))
+	}
+}
