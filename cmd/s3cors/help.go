@@ -22,6 +22,7 @@ Commands:
             with --writable, uploads too
   probe     test a live S3-compatible endpoint's CORS against S3's recorded
             answers, in a scratch bucket or an existing one it restores
+  proxy     put S3's exact bucket CORS in front of any S3-compatible server
   help      show help for a command
   version   print the version
 
@@ -40,6 +41,7 @@ Examples:
   s3cors convert cors.json --to xml
   s3cors serve --config cors.json --dir ./public
   s3cors probe --endpoint http://127.0.0.1:9000
+  s3cors proxy --upstream http://127.0.0.1:9000
 
 Run 's3cors help <command>' for the flags and examples of a command.
 `
@@ -58,6 +60,7 @@ var commandHelp = map[string]string{
 	"explain": explainUsage,
 	"convert": convertUsage,
 	"serve":   serveUsage,
+	"proxy":   proxyUsage,
 	"probe":   probeUsage,
 	"help":    helpUsage,
 	"version": versionUsage,
@@ -471,9 +474,56 @@ func runHelp(e *env, args []string) int {
 	}
 	text, ok := commandHelp[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, probe, help, version\n", args[0])
+		fmt.Fprintf(e.stderr, "help: unknown command %q: use one of lint, explain, convert, serve, probe, proxy, help, version\n", args[0])
 		return exitUsage
 	}
 	fmt.Fprint(e.stdout, text)
 	return exitOK
 }
+
+const proxyUsage = `Usage: s3cors proxy --upstream URL [--listen ADDR] [--data DIR]
+                    [--credentials FILE] [--domain NAME]
+
+Proxy puts Amazon S3's exact bucket CORS in front of an S3-compatible server
+(MinIO, moto, s3rver, SeaweedFS, VersityGW ...), whatever CORS the server has
+of its own. It prints the URL it listens on and logs every request to
+standard error.
+
+  - Preflights (OPTIONS) are answered by the proxy from the bucket's CORS
+    configuration, as S3 answers them, without authentication.
+  - PutBucketCors, GetBucketCors and DeleteBucketCors (PUT, GET and DELETE
+    on /bucket?cors) are served and stored by the proxy, with S3's answers,
+    and authenticated with SigV4 against the proxy's own access keys.
+  - Everything else passes through unchanged (method, path, query, Host,
+    header fields, streamed bodies), so the server authenticates it as
+    before; only the CORS fields of the answers are replaced with S3's.
+
+Which buckets exist is asked of the server (HEAD bucket, signed with the
+first access key) and remembered for up to a minute (10 seconds for a
+missing bucket); buckets created or deleted through the proxy are known at
+once.
+
+Flags:
+  --upstream URL      the S3 server's base URL (required), such as
+                      http://127.0.0.1:9000
+  --listen ADDR       the address to listen on (default 127.0.0.1:9100;
+                      127.0.0.1:0 picks a free port)
+  --credentials FILE  the access keys of the ?cors API, one
+                      ACCESS_KEY_ID:SECRET per line; without it,
+                      AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Never
+                      pass a secret in a flag: it shows in ps.
+  --data DIR          where configurations are kept (not effective yet:
+                      they are kept in memory and lost when the proxy stops)
+  --domain NAME       also read virtual-hosted-style requests to
+                      BUCKET.NAME, such as --domain s3.localhost
+
+The region requests are signed for is AWS_REGION, or AWS_DEFAULT_REGION, or
+us-east-1.
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM; 2 usage error, or the address
+cannot be listened on.
+
+Example:
+  AWS_ACCESS_KEY_ID=minioadmin AWS_SECRET_ACCESS_KEY=minioadmin \
+    s3cors proxy --upstream http://127.0.0.1:9000 --listen 127.0.0.1:9100
+`

@@ -16,6 +16,8 @@
 //	s3cors probe --endpoint URL [--region REGION] [--bucket NAME]
 //	             [--path-style|--virtual-host] [--settle DURATION]
 //	             [--timeout DURATION] [--format text|json|markdown] [--dry-run]
+//	s3cors proxy --upstream URL [--listen ADDR] [--data DIR]
+//	             [--credentials FILE] [--domain NAME]
 //	s3cors help [COMMAND]
 //	s3cors version
 //
@@ -85,6 +87,7 @@ var commands = map[string]func(e *env, args []string) int{
 	"convert": runConvert,
 	"serve":   runServe,
 	"probe":   runProbe,
+	"proxy":   runProxy,
 	"help":    runHelp,
 	"version": runVersion,
 }
@@ -116,7 +119,7 @@ func run(e *env, args []string) int {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(e.stderr, "s3cors: unknown command %q: use one of lint, explain, convert, serve, probe, help, version (see 's3cors help')\n", name)
+		fmt.Fprintf(e.stderr, "s3cors: unknown command %q: use one of lint, explain, convert, serve, probe, proxy, help, version (see 's3cors help')\n", name)
 		return exitUsage
 	}
 	return cmd(e, args[1:])

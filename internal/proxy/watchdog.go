@@ -1,0 +1,98 @@
+package proxy
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// watchdog cuts a request off when its transfer stalls: when neither the
+// client's body nor the upstream's makes progress for the idle timeout,
+// the request to the upstream is cancelled and the client connection's
+// pending reads and writes are made to fail. It costs one timer per
+// request and one atomic add per read.
+type watchdog struct {
+	progress atomic.Uint64
+	seen     uint64 // progress at the last tick
+	idle     time.Duration
+	timer    *time.Timer
+	cancel   context.CancelCauseFunc
+	rc       *http.ResponseController
+}
+
+// progressKey is the context key of a request's progress counter.
+type progressKey struct{}
+
+// progressOf returns the progress counter of a request's watchdog, or nil.
+func progressOf(ctx context.Context) *atomic.Uint64 {
+	p, _ := ctx.Value(progressKey{}).(*atomic.Uint64)
+	return p
+}
+
+// watch starts a watchdog for r and returns r with its context and body,
+// and the function that stops the watchdog.
+func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, func()) {
+	d := &watchdog{idle: p.timeouts.Idle, rc: http.NewResponseController(w)}
+	ctx, cancel := context.WithCancelCause(context.WithValue(r.Context(), progressKey{}, &d.progress))
+	d.cancel = cancel
+	r = r.WithContext(ctx)
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = &countingBody{ReadCloser: r.Body, progress: &d.progress}
+	}
+	d.timer = time.AfterFunc(d.idle, d.tick)
+	return r, func() {
+		d.timer.Stop()
+		cancel(context.Canceled)
+	}
+}
+
+// tick runs every idle period: it cuts the request off when nothing moved
+// since the last one.
+func (d *watchdog) tick() {
+	if n := d.progress.Load(); n != d.seen {
+		d.seen = n
+		d.timer.Reset(d.idle)
+		return
+	}
+	d.cancel(errStalled)
+	now := time.Now()
+	_ = d.rc.SetReadDeadline(now)
+	// Time to write the answer that says so, and no more.
+	_ = d.rc.SetWriteDeadline(now.Add(5 * time.Second))
+}
+
+// countingBody counts the reads of a body as progress.
+type countingBody struct {
+	io.ReadCloser
+	progress *atomic.Uint64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.progress.Add(1)
+	}
+	return n, err
+}
+
+// requestTrailer copies the trailer of the client's request to the
+// request to the upstream when the body ends, which is when the server has
+// read it and before the transport sends it.
+type requestTrailer struct {
+	io.ReadCloser
+	in, out *http.Request
+}
+
+func (b *requestTrailer) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		for k, v := range b.in.Trailer {
+			if v != nil {
+				b.out.Trailer[k] = v
+			}
+		}
+	}
+	return n, err
+}
