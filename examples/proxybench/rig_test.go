@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +107,8 @@ func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // loopback port of its own.
 type rig struct {
 	upstream string
-	plain    string // httputil.ReverseProxy
+	plain    string // httputil.ReverseProxy as it comes
+	pooled   string // httputil.ReverseProxy reusing its copy buffers
 	s3cors   string // the s3cors proxy
 	proxy    *proxy.Proxy
 }
@@ -131,6 +133,20 @@ func newRig(tb testing.TB) *rig {
 	})
 	tb.Cleanup(plain.Close)
 
+	// The pooled proxy copies bodies with buffers it reuses and flushes
+	// as it copies, as the s3cors proxy does: the difference between it
+	// and the s3cors proxy is the work of CORS alone.
+	pooled := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.Out.Host = pr.In.Host
+		},
+		Transport:     upstreamTransport(),
+		FlushInterval: -1,
+		BufferPool:    &buffers{},
+	})
+	tb.Cleanup(pooled.Close)
+
 	p, err := proxy.New(proxy.Config{
 		Upstream:    up.URL,
 		Region:      region,
@@ -145,10 +161,22 @@ func newRig(tb testing.TB) *rig {
 		s3c.Close()
 		p.Close()
 	})
-	r := &rig{upstream: up.URL, plain: plain.URL, s3cors: s3c.URL, proxy: p}
+	r := &rig{upstream: up.URL, plain: plain.URL, pooled: pooled.URL, s3cors: s3c.URL, proxy: p}
 	putBucketCORS(tb, r.s3cors)
 	return r
 }
+
+// buffers is an httputil.BufferPool of 32 KiB buffers.
+type buffers struct{ p sync.Pool }
+
+func (b *buffers) Get() []byte {
+	if v, ok := b.p.Get().(*[]byte); ok {
+		return *v
+	}
+	return make([]byte, 32<<10)
+}
+
+func (b *buffers) Put(buf []byte) { b.p.Put(&buf) }
 
 // upstreamTransport is the plain proxy's transport: keep-alive with room
 // for every concurrent client, like the s3cors proxy's own.
