@@ -119,46 +119,98 @@ func (e *existence) lookup(ctx context.Context, bucket string) presence {
 		return absent // no server names a bucket so: nothing to ask or keep
 	}
 	e.mu.Lock()
-	now := e.now()
-	stale := unknown
-	if el, ok := e.entries[bucket]; ok {
-		en := el.Value.(*entry)
-		if now.Sub(en.learned) < e.ttl(en.state) {
-			e.lists[en.state].MoveToFront(el)
-			e.mu.Unlock()
-			return en.state
-		}
-		stale = en.state
+	state, fresh := e.rememberedLocked(bucket)
+	if fresh {
+		e.mu.Unlock()
+		return state
 	}
 	if l, ok := e.inflight[bucket]; ok {
 		e.mu.Unlock()
 		select {
 		case <-l.done:
 			if l.state == unknown {
-				return stale
+				return state
 			}
 			return l.state
 		case <-ctx.Done():
-			return stale
+			return state
 		}
 	}
-	if len(e.inflight) >= e.limits.Concurrent || !e.take(now) {
-		e.mu.Unlock()
-		if stale == unknown {
+	l := e.startLocked(bucket)
+	e.mu.Unlock()
+	if l == nil {
+		if state == unknown {
 			return busy
 		}
-		return stale
+		return state
+	}
+	// The look-up is not cancelled with the request that started it: the
+	// others waiting for it want the answer.
+	e.run(context.WithoutCancel(ctx), bucket, l)
+	if l.state == unknown {
+		return state
+	}
+	return l.state
+}
+
+// peek returns what is known of the bucket without waiting: the last
+// answer, however old, or unknown. When that answer is not fresh, it
+// starts a look-up in the background, within the same limits, so that a
+// later request knows.
+func (e *existence) peek(bucket string) presence {
+	if !plausibleBucket(bucket) {
+		return absent
+	}
+	e.mu.Lock()
+	state, fresh := e.rememberedLocked(bucket)
+	if fresh {
+		e.mu.Unlock()
+		return state
+	}
+	var l *lookup
+	if _, ok := e.inflight[bucket]; !ok {
+		l = e.startLocked(bucket)
+	}
+	e.mu.Unlock()
+	if l != nil {
+		go e.run(context.Background(), bucket, l)
+	}
+	return state
+}
+
+// rememberedLocked returns the remembered state of the bucket, unknown if
+// none, and whether it is fresh; a fresh entry becomes the most recently
+// used.
+func (e *existence) rememberedLocked(bucket string) (presence, bool) {
+	el, ok := e.entries[bucket]
+	if !ok {
+		return unknown, false
+	}
+	en := el.Value.(*entry)
+	if e.now().Sub(en.learned) < e.ttl(en.state) {
+		e.lists[en.state].MoveToFront(el)
+		return en.state, true
+	}
+	return en.state, false
+}
+
+// startLocked reserves a look-up of the bucket, or returns nil when the
+// limits forbid one now.
+func (e *existence) startLocked(bucket string) *lookup {
+	if len(e.inflight) >= e.limits.Concurrent || !e.take(e.now()) {
+		return nil
 	}
 	l := &lookup{done: make(chan struct{})}
 	e.inflight[bucket] = l
-	e.mu.Unlock()
+	return l
+}
 
-	// The look-up is not cancelled with the request that started it: the
-	// others waiting for it want the answer.
-	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.limits.Timeout)
-	l.state = e.ask(actx, bucket)
+// run asks the upstream, records the answer and wakes those waiting for
+// it.
+func (e *existence) run(ctx context.Context, bucket string, l *lookup) {
+	ctx, cancel := context.WithTimeout(ctx, e.limits.Timeout)
+	l.state = e.ask(ctx, bucket)
 	cancel()
-
 	e.mu.Lock()
 	delete(e.inflight, bucket)
 	if l.state != unknown {
@@ -169,10 +221,6 @@ func (e *existence) lookup(ctx context.Context, bucket string) presence {
 	if l.state == absent && e.gone != nil {
 		e.gone(bucket)
 	}
-	if l.state == unknown {
-		return stale
-	}
-	return l.state
 }
 
 // known returns what is remembered of the bucket without asking anyone.

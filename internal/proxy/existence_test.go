@@ -256,3 +256,43 @@ func TestExistenceSet(t *testing.T) {
 		t.Errorf("%d questions, want 1", up.asked.Load())
 	}
 }
+
+// TestExistencePeek checks the look-up of requests that must not wait: it
+// answers at once with what is remembered and learns in the background,
+// within the same limits.
+func TestExistencePeek(t *testing.T) {
+	c := newClock()
+	release := make(chan struct{})
+	var asked atomic.Int64
+	ask := func(context.Context, string) presence {
+		asked.Add(1)
+		<-release
+		return present
+	}
+	e := newExistence(Limits{Concurrent: 2, PresentTTL: time.Minute}, ask, c.now, nil)
+	for range 10 {
+		if got := e.peek("photos"); got != unknown {
+			t.Fatalf("peek before any answer: %v, want unknown at once", got)
+		}
+	}
+	e.peek("other")
+	e.peek("third") // beyond Concurrent: not asked
+	close(release)
+	for deadline := time.Now().Add(5 * time.Second); (e.known("photos") == unknown || e.known("other") == unknown) && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	if got := e.peek("photos"); got != present {
+		t.Errorf("peek after the background answer: %v, want present", got)
+	}
+	if got := asked.Load(); got != 2 {
+		t.Errorf("%d questions, want 2: one per bucket, within Concurrent", got)
+	}
+	// Old, it is still used, and refreshed in the background.
+	c.advance(2 * time.Minute)
+	if got := e.peek("photos"); got != present {
+		t.Errorf("peek of an old answer: %v, want it used", got)
+	}
+	if got := e.peek("a/b"); got != absent {
+		t.Errorf("peek of an implausible name: %v", got)
+	}
+}

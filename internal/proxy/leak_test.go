@@ -22,7 +22,7 @@ func TestNoLeakWhenUpstreamDies(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	streaming := make(chan struct{}, 1)
+	streaming := make(chan struct{}, 3)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/photos/big" {
 			chunk := []byte(strings.Repeat("x", 32<<10))
@@ -69,7 +69,9 @@ func TestNoLeakWhenUpstreamDies(t *testing.T) {
 			errs <- err
 		}()
 	}
-	<-streaming
+	for range 3 {
+		<-streaming
+	}
 	time.Sleep(50 * time.Millisecond)
 	upstream.Close() // kills every connection, mid-stream
 	for range 3 {

@@ -155,7 +155,7 @@ func New(cfg Config) (*Proxy, error) {
 		secrets[k] = v
 	}
 	verifier := &sigv4.Verifier{Secrets: secrets, Region: p.region, Now: cfg.Now}
-	p.api = verifier.Handler(p.store, refuse)
+	p.api = verifier.Handler(http.HandlerFunc(p.serveStore), refuse)
 	p.reverse = &httputil.ReverseProxy{
 		Rewrite:        p.rewrite,
 		Transport:      p.transport,
@@ -165,7 +165,7 @@ func New(cfg Config) (*Proxy, error) {
 		ErrorLog:       discardLog,
 		BufferPool:     bufferPool{},
 	}
-	p.handler = cors.Middleware(p.store)(http.HandlerFunc(p.route))
+	p.handler = cors.Middleware(cors.ResolverFunc(p.resolve))(http.HandlerFunc(p.route))
 	return p, nil
 }
 
@@ -203,26 +203,18 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer p.logRequest(r, lw, start)
 		w = lw
 	}
-	name, target, located := p.locate(r)
-	api := located && target == cors.TargetBucket && hasCORSQuery(r.URL.RawQuery)
-	if located && (r.Method == http.MethodOptions || api) {
+	if r.Method == http.MethodOptions {
 		// A preflight is answered from what is known of the bucket: when
-		// nothing is, it cannot be answered as S3 would.
-		switch p.known.lookup(r.Context(), name) {
-		case unknown:
-			writeError(w, r, http.StatusServiceUnavailable, errExistenceUnknown)
-			return
-		case busy:
-			writeError(w, r, http.StatusServiceUnavailable, errSlowDown)
+		// nothing is, it cannot be answered as S3 would. One without
+		// Origin is refused whatever the bucket (P1).
+		if name, _, ok := p.locate(r); ok && len(r.Header["Origin"]) > 0 && r.Header["Origin"][0] != "" && !p.knowOf(w, r, name) {
 			return
 		}
-	}
-	if r.Method == http.MethodOptions {
 		p.handler.ServeHTTP(w, r)
 		return
 	}
-	r, stop := p.watch(w, r)
-	defer stop()
+	r, d := p.watch(w, r)
+	defer d.stop()
 	p.handler.ServeHTTP(w, r)
 }
 
@@ -252,6 +244,29 @@ func (p *Proxy) serveAPI(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
 	}
 	p.api.ServeHTTP(w, r)
+}
+
+// serveStore serves an authenticated ?cors request from the Store, once
+// the bucket's existence is known.
+func (p *Proxy) serveStore(w http.ResponseWriter, r *http.Request) {
+	if name, _, _ := p.locate(r); !p.knowOf(w, r, name) {
+		return
+	}
+	p.store.ServeHTTP(w, r)
+}
+
+// knowOf learns whether a bucket exists, and answers the request with 503
+// and returns false when that cannot be learned.
+func (p *Proxy) knowOf(w http.ResponseWriter, r *http.Request, name string) bool {
+	switch p.known.lookup(r.Context(), name) {
+	case unknown:
+		writeError(w, r, http.StatusServiceUnavailable, errExistenceUnknown)
+		return false
+	case busy:
+		writeError(w, r, http.StatusServiceUnavailable, errSlowDown)
+		return false
+	}
+	return true
 }
 
 // rewrite makes the request to the upstream: the same method, path, raw
@@ -292,11 +307,25 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 	return nil
 }
 
-// exists is the Store's view of the buckets: a bucket whose existence
-// cannot be learned counts as existing, so that the answers of a failing
-// upstream still carry its CORS fields (preflights never get here then).
+// resolve is the CORS middleware's resolver: the Store's, except for
+// preflights without Origin, which are refused whatever the bucket (P1),
+// so that they never make the proxy ask the upstream anything.
+func (p *Proxy) resolve(r *http.Request) (*cors.Policy, cors.Target) {
+	if r.Method == http.MethodOptions && (len(r.Header["Origin"]) == 0 || r.Header["Origin"][0] == "") {
+		_, target, _ := p.locate(r)
+		return nil, target
+	}
+	return p.store.ResolveCORS(r)
+}
+
+// exists is the Store's view of the buckets. Preflights and ?cors calls
+// have learned the bucket's existence before they get here (knowOf), so
+// what is remembered is fresh for them. Other requests never wait for the
+// upstream: a bucket counts as existing unless it is known to be missing,
+// so that the answers of the upstream, errors included, carry its CORS
+// fields; when what is known is old, it is asked again in the background.
 func (p *Proxy) exists(name string) bool {
-	return p.known.lookup(context.Background(), name) != absent
+	return p.known.peek(name) != absent
 }
 
 // ask asks the upstream whether a bucket exists, with HEAD bucket signed

@@ -200,6 +200,14 @@ func TestCORSAPIAuthentication(t *testing.T) {
 			}
 		})
 	}
+	// Unauthenticated calls never make the proxy ask the upstream.
+	heads := up.heads.Load()
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/random-name?cors"}); errorCode(body) != "AccessDenied" {
+		t.Errorf("unsigned GetBucketCors of an unknown bucket: %d %s", res.StatusCode, body)
+	}
+	if up.heads.Load() != heads {
+		t.Error("an unsigned ?cors call made the proxy ask the upstream")
+	}
 	// GetBucketCors of a missing bucket: NoSuchBucket.
 	res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/nobucket?cors", sign: true})
 	if res.StatusCode != 404 || errorCode(body) != "NoSuchBucket" {
@@ -452,5 +460,24 @@ func TestBucketsChangedBehindTheProxy(t *testing.T) {
 	}
 	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/later?cors", sign: true}); errorCode(body) != "NoSuchCORSConfiguration" {
 		t.Errorf("created behind the proxy, after the TTL: GetBucketCors %d %s", res.StatusCode, body)
+	}
+}
+
+// TestPreflightWithoutOriginAsksNothing checks that preflights without
+// Origin, refused whatever the bucket (P1), never make the proxy ask the
+// upstream.
+func TestPreflightWithoutOriginAsksNothing(t *testing.T) {
+	up := newFakeS3()
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for i := range 20 {
+		res, body := do(t, request{method: http.MethodOptions, url: srv.URL + "/b" + strconv.Itoa(i) + "/x", header: map[string]string{"Access-Control-Request-Method": "GET"}})
+		if res.StatusCode != 400 || errorCode(body) != "BadRequest" {
+			t.Fatalf("preflight without Origin: %d %s", res.StatusCode, body)
+		}
+	}
+	if n := up.heads.Load(); n != 0 {
+		t.Errorf("%d questions to the upstream, want none", n)
 	}
 }

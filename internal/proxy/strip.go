@@ -34,21 +34,32 @@ func corsVary(tok string) bool {
 // stripCORS removes from h what the upstream said about CORS: every
 // Access-Control-* field, whatever its letter case, and the CORS request
 // fields named in Vary (a Vary left empty goes). What S3 would send is
-// added afterwards by the CORS middleware. h is left untouched, and
-// nothing is allocated, when it holds none of these.
+// added afterwards by the CORS middleware, which merges its Vary into the
+// canonical "Vary" key: a Vary under another spelling, which a transport
+// never produces but a handler may, is moved there. h is left untouched,
+// and nothing is allocated, when it holds none of these.
 func stripCORS(h http.Header) {
+	vary := false
 	for k, vs := range h {
 		switch {
 		case isAccessControl(k):
 			delete(h, k)
 		case len(k) == len("Vary") && strings.EqualFold(k, "Vary"):
-			if v, changed := stripVary(vs); changed {
-				if v == "" {
-					delete(h, k)
-				} else {
-					h[k] = []string{v}
-				}
+			vary = true
+			if k != "Vary" {
+				delete(h, k)
+				h["Vary"] = append(h["Vary"], vs...)
 			}
+		}
+	}
+	if !vary {
+		return
+	}
+	if v, changed := stripVary(h["Vary"]); changed {
+		if v == "" {
+			delete(h, "Vary")
+		} else {
+			h["Vary"] = []string{v}
 		}
 	}
 }

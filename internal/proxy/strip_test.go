@@ -27,7 +27,7 @@ func TestStripCORS(t *testing.T) {
 		{"look-alikes kept", http.Header{"Access-Control": {"1"}, "X-Access-Control-Allow-Origin": {"1"}, "Access-Controls-Allow": {"1"}}, http.Header{"Access-Control": {"1"}, "X-Access-Control-Allow-Origin": {"1"}, "Access-Controls-Allow": {"1"}}},
 		{"Vary: CORS names go", http.Header{"Vary": {"Origin, Accept-Encoding", "access-control-request-method,ACCESS-CONTROL-REQUEST-HEADERS"}}, http.Header{"Vary": {"Accept-Encoding"}}},
 		{"Vary: only CORS names", http.Header{"Vary": {"Origin"}}, http.Header{}},
-		{"Vary: any case key", http.Header{"vary": {"origin, X-Y"}}, http.Header{"vary": {"X-Y"}}},
+		{"Vary: any case key", http.Header{"vary": {"origin, X-Y"}}, http.Header{"Vary": {"X-Y"}}},
 		{"Vary: others untouched", http.Header{"Vary": {"Accept-Encoding", "X-A,  ,X-B"}}, http.Header{"Vary": {"Accept-Encoding", "X-A,  ,X-B"}}},
 		{"Vary: star kept", http.Header{"Vary": {"*, Origin"}}, http.Header{"Vary": {"*"}}},
 	}

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -298,4 +300,76 @@ func TestStalledTransfers(t *testing.T) {
 			t.Error("the upload the client stalled was not cut off")
 		}
 	})
+}
+
+// TestConstantMemory streams 64 MiB down and up through the proxy and
+// checks that the heap does not grow with the size: nothing is buffered.
+func TestConstantMemory(t *testing.T) {
+	const size = 64 << 20
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut {
+			n, _ := io.Copy(io.Discard, r.Body)
+			w.Header().Set("X-Received", strconv.FormatInt(n, 10))
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(size))
+		_, _ = io.CopyN(w, zeros{}, size)
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}()
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+
+	res, err := http.Get(srv.URL + "/photos/big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil || n != size {
+		t.Fatalf("download: %d bytes, %v", n, err)
+	}
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/photos/big", io.LimitReader(zeros{}, size))
+	req.ContentLength = size
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("X-Received"); got != strconv.Itoa(size) {
+		t.Fatalf("upload: the upstream received %s bytes", got)
+	}
+	close(stop)
+	<-sampled
+	if grew := int64(peak.Load()) - int64(base.HeapInuse); grew > 16<<20 {
+		t.Errorf("the heap grew by %d MiB while 64 MiB streamed each way, want far less", grew>>20)
+	}
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -19,7 +19,7 @@ type watchdog struct {
 	idle     time.Duration
 	timer    *time.Timer
 	cancel   context.CancelCauseFunc
-	rc       *http.ResponseController
+	w        http.ResponseWriter // the client's, for its deadlines
 }
 
 // progressKey is the context key of a request's progress counter.
@@ -32,9 +32,9 @@ func progressOf(ctx context.Context) *atomic.Uint64 {
 }
 
 // watch starts a watchdog for r and returns r with its context and body,
-// and the function that stops the watchdog.
-func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, func()) {
-	d := &watchdog{idle: p.timeouts.Idle, rc: http.NewResponseController(w)}
+// and the watchdog, to be stopped when the request is answered.
+func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, *watchdog) {
+	d := &watchdog{idle: p.timeouts.Idle, w: w}
 	ctx, cancel := context.WithCancelCause(context.WithValue(r.Context(), progressKey{}, &d.progress))
 	d.cancel = cancel
 	r = r.WithContext(ctx)
@@ -42,10 +42,13 @@ func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, fu
 		r.Body = &countingBody{ReadCloser: r.Body, progress: &d.progress}
 	}
 	d.timer = time.AfterFunc(d.idle, d.tick)
-	return r, func() {
-		d.timer.Stop()
-		cancel(context.Canceled)
-	}
+	return r, d
+}
+
+// stop stops the watchdog and releases the request's context.
+func (d *watchdog) stop() {
+	d.timer.Stop()
+	d.cancel(context.Canceled)
 }
 
 // tick runs every idle period: it cuts the request off when nothing moved
@@ -58,9 +61,10 @@ func (d *watchdog) tick() {
 	}
 	d.cancel(errStalled)
 	now := time.Now()
-	_ = d.rc.SetReadDeadline(now)
+	rc := http.NewResponseController(d.w)
+	_ = rc.SetReadDeadline(now)
 	// Time to write the answer that says so, and no more.
-	_ = d.rc.SetWriteDeadline(now.Add(5 * time.Second))
+	_ = rc.SetWriteDeadline(now.Add(5 * time.Second))
 }
 
 // countingBody counts the reads of a body as progress.
