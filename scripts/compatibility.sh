@@ -518,6 +518,30 @@ short() {
 	esac
 }
 
+# remaining NAME explains, for a server measured through the proxy, why the
+# vectors that still differ there do, and what would change that. It is
+# written from the measurements; a server without an entry gets none.
+remaining() {
+	case $1 in
+	minio)
+		echo "Every remaining difference is one token of \`Vary\`: minio names"
+		echo "\`Accept-Encoding\` in \`Vary\` on every answer to a bucket or an object,"
+		echo "with or without \`Origin\`, and whether or not the answer is compressed."
+		echo "The proxy removes the CORS tokens of \`Vary\` (\`Origin\`,"
+		echo "\`Access-Control-Request-Method\`, \`Access-Control-Request-Headers\`) and"
+		echo "puts S3's in their place, but keeps the others, which tell caches about"
+		echo "the server's own content negotiation: removing \`Accept-Encoding\` would"
+		echo "let a cache hand a compressed answer to a client that cannot read it."
+		echo "S3 sends no such token, so the answers differ from S3's there and nowhere"
+		echo "else; the CORS fields a browser acts on are S3's. What would remove the"
+		echo "difference: minio leaving \`Accept-Encoding\` out of \`Vary\` on answers"
+		echo "it never compresses, or the probe comparing only the CORS tokens of"
+		echo "\`Vary\` (a server that also varies on something else is not less"
+		echo "S3-compatible in its CORS)."
+		;;
+	esac
+}
+
 # cell SERVER BEHAVIOUR prints the matrix cell of one server and group.
 cell() {
 	jq -r --arg b "$2" '
@@ -592,10 +616,11 @@ total() {
 	if [ ${#proxied[@]} -gt 0 ]; then
 		echo "Through the proxy, every request but a preflight and the \`?cors\` API"
 		echo "reaches the server as the client sent it, Host included: the client signs"
-		echo "for the proxy's address, and the server verifies that signature. Each"
-		echo "server here verifies the Host it receives, so none needs to be told the"
-		echo "proxy's address. The proxy signs its own requests to the server (HEAD"
-		echo "bucket, to learn whether a bucket exists) with the key in FILE."
+		echo "for the proxy's address, and the server verifies that signature with the"
+		echo "Host it receives, so no server here needs to be told the proxy's address"
+		echo "(moto, at its default settings, verifies no signature at all). The proxy"
+		echo "signs its own requests to the server (HEAD bucket, to learn whether a"
+		echo "bucket exists) with the key in FILE, which must be one the server accepts."
 		echo
 	fi
 	[ -n "$PROXY_NOTE" ] && echo "**s3cors proxy**: $PROXY_NOTE" && echo
@@ -684,6 +709,13 @@ total() {
 					| group_by(.d) | map({n: length, o: (map(select(.only)) | length), d: .[0].d, v: .[0].v})
 					| sort_by(-.n, .d)
 					| .[] | "| \(.n) | \(.o) | `\(.d | if length > 300 then .[0:300] + "…" else . end | gsub("`"; "'"'"'") | gsub("\\|"; "\\|"))` | \(.v) |"' "$RESULTS/$s.json"
+			fi
+			if [[ $s == *+proxy ]] && [ "$(jq '.failed' "$RESULTS/$s.json")" -gt 0 ]; then
+				why=$(remaining "${s%+proxy}")
+				if [ -n "$why" ]; then
+					echo
+					echo "$why"
+				fi
 			fi
 		done
 	fi
