@@ -263,12 +263,12 @@ func (e *existence) storeLocked(bucket string, state presence, now time.Time) {
 		e.lists[en.state].Remove(el)
 		delete(e.entries, bucket)
 	}
-	max := e.limits.Present
+	limit := e.limits.Present
 	if state == absent {
-		max = e.limits.Absent
+		limit = e.limits.Absent
 	}
 	l := &e.lists[state]
-	for l.Len() >= max {
+	for l.Len() >= limit {
 		oldest := l.Back()
 		delete(e.entries, oldest.Value.(*entry).bucket)
 		l.Remove(oldest)

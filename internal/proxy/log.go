@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"io"
 	"log"
 	"net/http"
 	"strconv"
@@ -88,5 +89,12 @@ func (p *Proxy) logRequest(r *http.Request, w *logWriter, start time.Time) {
 	b = append(b, '\n')
 	p.logMu.Lock()
 	_, _ = p.log.Write(b)
+	p.logMu.Unlock()
+}
+
+// logLine writes one line to the log.
+func (p *Proxy) logLine(line string) {
+	p.logMu.Lock()
+	_, _ = io.WriteString(p.log, line+"\n")
 	p.logMu.Unlock()
 }

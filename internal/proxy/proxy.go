@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/s3cors/s3cors/bucket"
@@ -101,14 +102,17 @@ type Proxy struct {
 	transport http.RoundTripper
 	client    *http.Client // the proxy's own requests
 
-	store    *bucket.Store
-	known    *existence
-	handler  http.Handler // the CORS middleware around route
-	api      http.Handler // the ?cors API behind authentication
-	reverse  *httputil.ReverseProxy
-	log      io.Writer
-	logMu    sync.Mutex
-	ownTrans *http.Transport // the transport New made, closed by Close
+	store   *bucket.Store
+	known   *existence
+	handler http.Handler // the CORS middleware around route
+	api     http.Handler // the ?cors API behind authentication
+	reverse *httputil.ReverseProxy
+	log     io.Writer
+	logMu   sync.Mutex
+	// warnedForbidden is set once the log has said that the upstream
+	// refuses the proxy's own requests.
+	warnedForbidden atomic.Bool
+	ownTrans        *http.Transport // the transport New made, closed by Close
 }
 
 // New returns a Proxy for cfg, or an error naming what is wrong with it.
@@ -170,7 +174,8 @@ func New(cfg Config) (*Proxy, error) {
 }
 
 // newTransport returns the transport to the upstream: keep-alive, no
-// proxy from the environment, HTTP/2 when the upstream offers it over TLS.
+// proxy from the environment, no compression of its own, HTTP/2 when the
+// upstream offers it over TLS.
 func newTransport(t Timeouts) *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
@@ -181,6 +186,9 @@ func newTransport(t Timeouts) *http.Transport {
 		TLSHandshakeTimeout:   t.Dial,
 		ResponseHeaderTimeout: t.ResponseHeader,
 		ExpectContinueTimeout: time.Second,
+		// The client's Accept-Encoding, or its absence, goes through as
+		// it is, and so do the bytes of an encoded object.
+		DisableCompression: true,
 	}
 }
 
@@ -275,6 +283,14 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.URL.Scheme = p.upstream.Scheme
 	pr.Out.URL.Host = p.upstream.Host
 	pr.Out.Host = pr.In.Host
+	// ReverseProxy re-encodes a query it cannot parse (one with ";" or a
+	// bad escape); the upstream, and the signature, need the query sent.
+	pr.Out.URL.RawQuery = pr.In.URL.RawQuery
+	// And net/url re-escapes a path with bytes it would have escaped
+	// itself, such as "{": send the path as received.
+	if raw, _, _ := strings.Cut(pr.In.RequestURI, "?"); strings.HasPrefix(raw, "/") && !strings.HasPrefix(raw, "//") && raw != pr.Out.URL.EscapedPath() {
+		pr.Out.URL.Opaque = raw
+	}
 	// ReverseProxy drops these before calling Rewrite; the client's own
 	// pass through unchanged, and no others are added.
 	for _, k := range [...]string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
@@ -295,15 +311,27 @@ func (p *Proxy) modifyResponse(res *http.Response) error {
 	req := res.Request
 	if name, target, ok := p.locate(req); ok && target == cors.TargetBucket && !hasSubresource(req.URL.RawQuery) {
 		switch {
-		case req.Method == http.MethodPut && (res.StatusCode == http.StatusOK || res.StatusCode == http.StatusConflict):
-			// CreateBucket, or a bucket that already exists.
+		case req.Method == http.MethodPut && res.StatusCode == http.StatusOK:
+			// CreateBucket. A bucket new to the proxy starts without CORS,
+			// as on S3, whatever a bucket of that name had; one it knows
+			// keeps its configuration (S3 answers 200 when the owner
+			// creates a bucket it has, in us-east-1).
+			if p.known.known(name) != present {
+				p.store.Delete(name)
+			}
 			p.known.set(name, present)
+		case req.Method == http.MethodPut && res.StatusCode == http.StatusConflict:
+			p.known.set(name, present) // the bucket exists already
 		case req.Method == http.MethodDelete && (res.StatusCode == http.StatusNoContent || res.StatusCode == http.StatusNotFound):
 			p.known.set(name, absent)
 			p.store.Delete(name)
 		}
 	}
-	stripTrailer(res, progressOf(req.Context()))
+	d := watchdogOf(req.Context())
+	if d != nil {
+		d.responded()
+	}
+	stripTrailer(res, d)
 	return nil
 }
 
@@ -350,10 +378,15 @@ func (p *Proxy) ask(ctx context.Context, name string) presence {
 	switch {
 	case res.StatusCode == http.StatusNotFound:
 		return absent
-	case res.StatusCode < 300, res.StatusCode < 400, res.StatusCode == http.StatusForbidden:
-		// 3xx: the bucket lives in another region; 403: it exists, but the
-		// proxy's keys may not read it.
+	case res.StatusCode == http.StatusForbidden:
+		// The bucket exists, but the proxy's key may not read it; or the
+		// key is not valid there at all, which the log should say once.
+		if p.log != nil && !p.warnedForbidden.Swap(true) {
+			p.logLine("s3cors: warning: the upstream answered the proxy's HEAD /" + name + " with 403 Forbidden: if the proxy's access key is not valid there, every bucket is taken to exist and preflights to missing buckets are refused as if the bucket had no CORS configuration")
+		}
 		return present
+	case res.StatusCode < 400:
+		return present // 3xx: the bucket lives in another region
 	case res.StatusCode == http.StatusBadRequest && res.Header.Get("X-Amz-Bucket-Region") != "":
 		return present
 	case res.StatusCode == http.StatusBadRequest:

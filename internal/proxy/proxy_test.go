@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -264,7 +265,7 @@ func TestCreateAndDeleteBucketPassThrough(t *testing.T) {
 	up := newFakeS3()
 	upstream := httptest.NewServer(up)
 	defer upstream.Close()
-	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.AbsentTTL = time.Hour })
+	p, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.AbsentTTL = time.Hour })
 	preflight := func() (int, string) {
 		res, body := do(t, request{method: http.MethodOptions, url: srv.URL + "/fresh/x", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"}})
 		return res.StatusCode, body
@@ -293,6 +294,15 @@ func TestCreateAndDeleteBucketPassThrough(t *testing.T) {
 	}
 	if up.heads.Load() != heads {
 		t.Errorf("%d HEAD bucket requests after the first preflight, want none", up.heads.Load()-heads)
+	}
+	// A configuration left from a bucket of the same name the proxy never
+	// knew goes when the bucket is created.
+	if err := p.Store().Put("ghost", mustConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, request{method: http.MethodPut, url: srv.URL + "/ghost", sign: true})
+	if res, body := do(t, request{method: http.MethodGet, url: srv.URL + "/ghost?cors", sign: true}); errorCode(body) != "NoSuchCORSConfiguration" {
+		t.Errorf("GetBucketCors of a bucket created with an old configuration around: %d %s", res.StatusCode, body)
 	}
 }
 
@@ -479,5 +489,120 @@ func TestPreflightWithoutOriginAsksNothing(t *testing.T) {
 	}
 	if n := up.heads.Load(); n != 0 {
 		t.Errorf("%d questions to the upstream, want none", n)
+	}
+}
+
+// TestConcurrentTraffic mixes preflights, object requests with and
+// without Origin, configuration changes and bucket creations and
+// deletions from many goroutines, for the race detector; every answer
+// must be one S3 could give.
+func TestConcurrentTraffic(t *testing.T) {
+	up := newFakeS3("photos")
+	upstream := httptest.NewServer(up)
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Limits.PresentTTL, c.Limits.AbsentTTL = 20*time.Millisecond, 10*time.Millisecond })
+	putCORS(t, srv.URL, "photos")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	defer client.CloseIdleConnections()
+	send := func(method, path string, header map[string]string, body string, sign bool) int {
+		r, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		for k, v := range header {
+			r.Header.Set(k, v)
+		}
+		if sign {
+			_ = sigv4.Sign(r, testCreds, "us-east-1", time.Now(), sigv4.PayloadHash([]byte(body)))
+		}
+		res, err := client.Do(r)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		drain(res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	origin := map[string]string{"Origin": "https://app.example.com"}
+	pre := map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"}
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				key := "/photos/k" + strconv.Itoa(w) + "-" + strconv.Itoa(i)
+				if s := send(http.MethodOptions, key, pre, "", false); s != 200 && s != 403 {
+					t.Errorf("preflight: %d", s)
+				}
+				if s := send(http.MethodPut, key, origin, "v", false); s != 200 {
+					t.Errorf("PUT: %d", s)
+				}
+				if s := send(http.MethodGet, key, nil, "", false); s != 200 {
+					t.Errorf("GET: %d", s)
+				}
+				if s := send(http.MethodOptions, "/tmp"+strconv.Itoa(w)+"/x", pre, "", false); s != 200 && s != 403 && s != 503 {
+					t.Errorf("preflight of a changing bucket: %d", s)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 30 {
+			b := "/tmp" + strconv.Itoa(i%6)
+			send(http.MethodPut, b, nil, "", true)
+			send(http.MethodPut, b+"?cors", nil, corsXML, true)
+			send(http.MethodDelete, "/photos?cors", nil, "", true)
+			send(http.MethodPut, "/photos?cors", nil, corsXML, true)
+			send(http.MethodDelete, b, nil, "", true)
+		}
+	}()
+	wg.Wait()
+}
+
+// lockedLog is a log the proxy's goroutines may write to at once.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestLog checks the request log, which leaves query values out, and the
+// one warning for an upstream that refuses the proxy's own key.
+func TestLog(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	defer upstream.Close()
+	var log lockedLog
+	_, srv := newProxy(t, upstream.URL, func(c *Config) { c.Log = &log })
+	do(t, request{method: http.MethodGet, url: srv.URL + "/photos/x?X-Amz-Signature=topsecret&versionId=3"})
+	for _, b := range []string{"a", "b"} {
+		do(t, request{method: http.MethodOptions, url: srv.URL + "/" + b + "/x", header: map[string]string{"Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"}})
+	}
+	out := log.String()
+	if !strings.Contains(out, " GET 127.0.0.1:") || !strings.Contains(out, "/photos/x?X-Amz-Signature&versionId 200 2 ") {
+		t.Errorf("log without the GET line:\n%s", out)
+	}
+	if strings.Contains(out, "topsecret") {
+		t.Errorf("log with a query value:\n%s", out)
+	}
+	if n := strings.Count(out, "403 Forbidden"); n != 1 {
+		t.Errorf("%d warnings about the upstream refusing the proxy's key, want 1:\n%s", n, out)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
 	"github.com/s3cors/s3cors/internal/requestheaders"
 )
@@ -98,12 +97,12 @@ func stripVary(lines []string) (string, bool) {
 // stripTrailer removes the Access-Control-* fields from a response's
 // trailer map: the ones announced before the body, and, through
 // trailerBody, the ones the upstream sends at its end.
-// Its reads count as progress for the request's watchdog, if any.
-func stripTrailer(res *http.Response, progress *atomic.Uint64) {
+// Its reads count as progress for the request's watchdog d, if any.
+func stripTrailer(res *http.Response, d *watchdog) {
 	if len(res.Trailer) > 0 {
 		stripCORS(res.Trailer)
 	}
-	res.Body = &trailerBody{ReadCloser: res.Body, res: res, progress: progress}
+	res.Body = &trailerBody{ReadCloser: res.Body, res: res, d: d}
 }
 
 // trailerBody is a response body that strips the Access-Control-* fields
@@ -111,14 +110,14 @@ func stripTrailer(res *http.Response, progress *atomic.Uint64) {
 // the body and before the proxy copies it out.
 type trailerBody struct {
 	io.ReadCloser
-	res      *http.Response
-	progress *atomic.Uint64 // or nil
+	res *http.Response
+	d   *watchdog // or nil
 }
 
 func (b *trailerBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if n > 0 && b.progress != nil {
-		b.progress.Add(1)
+	if n > 0 && b.d != nil {
+		b.d.moved()
 	}
 	if err != nil && len(b.res.Trailer) > 0 {
 		stripCORS(b.res.Trailer)
@@ -145,8 +144,6 @@ func (w *stripWriter) WriteHeader(code int) {
 	stripCORS(w.ResponseWriter.Header())
 	w.ResponseWriter.WriteHeader(code)
 }
-
-func (w *stripWriter) Write(b []byte) (int, error) { return w.ResponseWriter.Write(b) }
 
 // Unwrap gives http.ResponseController the writer beneath, for flushing.
 func (w *stripWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -277,6 +277,21 @@ func TestStalledTransfers(t *testing.T) {
 			t.Error("the upstream's request was not cancelled")
 		}
 	})
+	t.Run("slow answer is not a stall", func(t *testing.T) {
+		slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body)
+			time.Sleep(600 * time.Millisecond) // three idle periods
+			_, _ = io.WriteString(w, "done")
+		}))
+		defer slow.Close()
+		_, srv := newProxy(t, slow.URL, func(c *Config) { c.Timeouts.Idle = 200 * time.Millisecond })
+		for _, method := range []string{http.MethodGet, http.MethodPut} {
+			res, body := do(t, request{method: method, url: srv.URL + "/photos/x", body: "data"})
+			if res.StatusCode != 200 || body != "done" {
+				t.Errorf("%s answered after three idle periods: %d %q, want 200: the ResponseHeader timeout bounds that wait", method, res.StatusCode, body)
+			}
+		}
+	})
 	t.Run("client stalls", func(t *testing.T) {
 		pr, pw := io.Pipe()
 		defer pw.Close()
@@ -372,4 +387,71 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// TestEncodingPassesThrough checks that the proxy neither asks the
+// upstream for compression the client did not ask for, nor decodes what
+// the upstream sends.
+func TestEncodingPassesThrough(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Got-Accept-Encoding", strings.Join(r.Header["Accept-Encoding"], ","))
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = io.WriteString(w, "stored gzip bytes")
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer client.CloseIdleConnections()
+	res, err := client.Get(srv.URL + "/photos/x.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got := res.Header.Get("X-Got-Accept-Encoding"); got != "" {
+		t.Errorf("the upstream got Accept-Encoding %q the client never sent", got)
+	}
+	if string(body) != "stored gzip bytes" || res.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("the encoded object arrived as %q, Content-Encoding %q", body, res.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestRawQueryPassesThrough checks that queries net/url cannot parse
+// reach the upstream byte for byte.
+func TestRawQueryPassesThrough(t *testing.T) {
+	got := make(chan string, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.RawQuery
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for _, q := range []string{"prefix=a;b&list-type=2", "x=%zz&y", "a=1&a=2&b", "X-Amz-Signature=abc&X-Amz-Date=20260101T000000Z"} {
+		raw := rawRequest(t, srv.URL, "GET /photos/?"+q+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(raw, "HTTP/1.1 200") {
+			t.Fatalf("%q: %s", q, raw)
+		}
+		if g := <-got; g != q {
+			t.Errorf("the upstream got query %q, want %q", g, q)
+		}
+	}
+}
+
+// TestRawPathPassesThrough checks that paths net/url would escape
+// differently reach the upstream byte for byte.
+func TestRawPathPassesThrough(t *testing.T) {
+	got := make(chan string, 1)
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.RequestURI
+	}))
+	defer upstream.Close()
+	_, srv := newProxy(t, upstream.URL, nil)
+	for _, uri := range []string{"/photos/a{b}|c^d", "/photos/%7e%2f%2F~", "/photos/a%20b+c?x=;", "/photos//double", "/photos/%C3%A9t%C3%A9"} {
+		raw := rawRequest(t, srv.URL, "GET "+uri+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		if !strings.HasPrefix(raw, "HTTP/1.1 200") {
+			t.Fatalf("%q: %s", uri, raw)
+		}
+		if g := <-got; g != uri {
+			t.Errorf("the upstream got %q, want %q", g, uri)
+		}
+	}
 }

@@ -11,35 +11,46 @@ import (
 // watchdog cuts a request off when its transfer stalls: when neither the
 // client's body nor the upstream's makes progress for the idle timeout,
 // the request to the upstream is cancelled and the client connection's
-// pending reads and writes are made to fail. It costs one timer per
+// pending reads and writes are made to fail. The wait for the upstream's
+// response header, once the request is sent, is not a stall: the
+// transport's ResponseHeader timeout bounds it. It costs one timer per
 // request and one atomic add per read.
 type watchdog struct {
 	progress atomic.Uint64
-	seen     uint64 // progress at the last tick
+	waiting  atomic.Bool // the request is sent, the response header not yet here
+	seen     uint64      // progress at the last tick
 	idle     time.Duration
 	timer    *time.Timer
 	cancel   context.CancelCauseFunc
 	w        http.ResponseWriter // the client's, for its deadlines
 }
 
-// progressKey is the context key of a request's progress counter.
-type progressKey struct{}
+// watchdogKey is the context key of a request's watchdog.
+type watchdogKey struct{}
 
-// progressOf returns the progress counter of a request's watchdog, or nil.
-func progressOf(ctx context.Context) *atomic.Uint64 {
-	p, _ := ctx.Value(progressKey{}).(*atomic.Uint64)
-	return p
+// watchdogOf returns the watchdog of a request, or nil.
+func watchdogOf(ctx context.Context) *watchdog {
+	d, _ := ctx.Value(watchdogKey{}).(*watchdog)
+	return d
 }
+
+// responded tells the watchdog that the response header arrived.
+func (d *watchdog) responded() { d.waiting.Store(false) }
+
+// moved counts one read of either body as progress.
+func (d *watchdog) moved() { d.progress.Add(1) }
 
 // watch starts a watchdog for r and returns r with its context and body,
 // and the watchdog, to be stopped when the request is answered.
 func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, *watchdog) {
 	d := &watchdog{idle: p.timeouts.Idle, w: w}
-	ctx, cancel := context.WithCancelCause(context.WithValue(r.Context(), progressKey{}, &d.progress))
+	ctx, cancel := context.WithCancelCause(context.WithValue(r.Context(), watchdogKey{}, d))
 	d.cancel = cancel
 	r = r.WithContext(ctx)
 	if r.Body != nil && r.Body != http.NoBody {
-		r.Body = &countingBody{ReadCloser: r.Body, progress: &d.progress}
+		r.Body = &countingBody{ReadCloser: r.Body, d: d}
+	} else {
+		d.waiting.Store(true)
 	}
 	d.timer = time.AfterFunc(d.idle, d.tick)
 	return r, d
@@ -54,7 +65,7 @@ func (d *watchdog) stop() {
 // tick runs every idle period: it cuts the request off when nothing moved
 // since the last one.
 func (d *watchdog) tick() {
-	if n := d.progress.Load(); n != d.seen {
+	if n := d.progress.Load(); n != d.seen || d.waiting.Load() {
 		d.seen = n
 		d.timer.Reset(d.idle)
 		return
@@ -67,16 +78,20 @@ func (d *watchdog) tick() {
 	_ = rc.SetWriteDeadline(now.Add(5 * time.Second))
 }
 
-// countingBody counts the reads of a body as progress.
+// countingBody counts the reads of the client's body as progress; at its
+// end, the request is sent.
 type countingBody struct {
 	io.ReadCloser
-	progress *atomic.Uint64
+	d *watchdog
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if n > 0 {
-		b.progress.Add(1)
+		b.d.moved()
+	}
+	if err == io.EOF {
+		b.d.waiting.Store(true)
 	}
 	return n, err
 }
