@@ -525,8 +525,10 @@ remaining() {
 	case $1 in
 	minio)
 		echo "Every remaining difference is one token of \`Vary\`: minio names"
-		echo "\`Accept-Encoding\` in \`Vary\` on every answer to a bucket or an object,"
-		echo "with or without \`Origin\`, and whether or not the answer is compressed."
+		echo "\`Accept-Encoding\` in \`Vary\` on its answers to object and bucket"
+		echo "requests, with or without \`Origin\`, whether or not the request accepts a"
+		echo "compressed answer (it sends \`Vary: Origin\` and \`Vary: Accept-Encoding\`"
+		echo "to a plain GET of a missing object, for one)."
 		echo "The proxy removes the CORS tokens of \`Vary\` (\`Origin\`,"
 		echo "\`Access-Control-Request-Method\`, \`Access-Control-Request-Headers\`) and"
 		echo "puts S3's in their place, but keeps the others, which tell caches about"
