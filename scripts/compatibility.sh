@@ -420,11 +420,20 @@ through_proxy_of() {
 # measure NAME starts a server, plays the vectors against it, then through
 # the proxy in front of it, and stops it.
 measure() {
-	local s=$1 pg url code=0
+	local s=$1 pg url code=0 attempt
 	creds "$s"
-	"start_$s"
-	pg=$SERVER_PID url=$SERVER_URL
-	{ wait_ready "$url" "$RESULTS/$s.log" && probe "$s" "$url"; } || code=1
+	# A port chosen free can be taken before the server binds it (weed mini
+	# then refuses to start): a server that does not start is started once
+	# more, on other ports.
+	for attempt in 1 2; do
+		"start_$s"
+		pg=$SERVER_PID url=$SERVER_URL
+		wait_ready "$url" "$RESULTS/$s.log" && break
+		stop "$pg"
+		[ "$attempt" = 2 ] && return 1
+		log "$s did not start; starting it again on other ports"
+	done
+	probe "$s" "$url" || code=1
 	if [ "$code" = 0 ]; then
 		measured+=("$s")
 		if [ "$through_proxy" = 1 ]; then
@@ -595,7 +604,7 @@ total() {
 	for s in "${servers[@]}"; do
 		case $s in
 		emulator) echo "| s3emulator | this repository | \`s3emulator -auth KEY:SECRET\` (examples/s3emulator) |" ;;
-		minio) echo "| minio | \`github.com/minio/minio $MINIO_VERSION\` (\`minio --version\`: $("$BIN/minio-$MINIO_VERSION" --version 2>/dev/null | head -n 1 | sed 's/^minio version //')) | \`minio server --address … DIR\`, credentials from \`MINIO_ROOT_USER\`/\`MINIO_ROOT_PASSWORD\`, \`MINIO_BROWSER=off\` |" ;;
+		minio) echo "| minio | \`github.com/minio/minio $MINIO_VERSION\` (\`minio --version\`: $("$BIN/minio-$MINIO_VERSION" --version 2>/dev/null | head -n 1 | sed 's/^[^ ]* version //')) | \`minio server --address … DIR\`, credentials from \`MINIO_ROOT_USER\`/\`MINIO_ROOT_PASSWORD\`, \`MINIO_BROWSER=off\` |" ;;
 		moto) echo "| moto | $MOTO_VERSION (Python) | \`moto_server -H 127.0.0.1 -p PORT\`, default settings: any credentials, its global CORS on |" ;;
 		s3rver) echo "| s3rver | $S3RVER_VERSION (npm) | \`s3rver --directory DIR --address 127.0.0.1 --port PORT\`, its only credentials \`S3RVER\`/\`S3RVER\` |" ;;
 		versitygw) echo "| versitygw | \`github.com/versity/versitygw $VERSITYGW_VERSION\` | \`versitygw --access … --secret … posix --sidecar META DATA\` |" ;;
@@ -609,7 +618,7 @@ total() {
 	echo "To reproduce (needs Go, curl and jq, node and npm for s3rver, Python with"
 	echo "moto $MOTO_VERSION for moto; builds the servers into"
 	echo "\`\${XDG_CACHE_HOME:-\$HOME/.cache}/s3cors-compat\`, which takes several"
-	echo "minutes, minio alone a quarter of an hour):"
+	echo "minutes, minio alone a quarter of an hour or more):"
 	echo
 	echo '```'
 	echo "scripts/compatibility.sh${*:+ $*}"
