@@ -2,6 +2,8 @@ package fleet_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -169,10 +171,13 @@ func (g *gatewayProc) waitReady(t *testing.T) {
 
 // put sends PutBucketCors and returns the status.
 func (g *gatewayProc) put(bucket, origin string) (int, error) {
-	req, err := http.NewRequest(http.MethodPut, g.url+"/"+bucket+"?cors", strings.NewReader(document(origin)))
+	doc := document(origin)
+	req, err := http.NewRequest(http.MethodPut, g.url+"/"+bucket+"?cors", strings.NewReader(doc))
 	if err != nil {
 		return 0, err
 	}
+	sum := md5.Sum([]byte(doc)) // PutBucketCors requires it, as S3 does (V1)
+	req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
 	return do(req)
 }
 
