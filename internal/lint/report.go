@@ -61,6 +61,7 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {
 		faults = joined.Unwrap()
 	}
+	unread := map[int]bool{} // rules with an element or key that was not read
 	for _, f := range faults {
 		if f == nil {
 			continue
@@ -69,11 +70,20 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 		if !errors.As(f, &re) {
 			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: f.Error()}
 		}
+		unread[re.Rule] = true
 		rep.Problems = append(rep.Problems, re)
 	}
 	if c != nil {
 		rep.Config = c
-		rep.Problems = append(rep.Problems, c.Problems()...)
+		for _, p := range c.Problems() {
+			// A rule whose element could not be read, such as a misspelt
+			// AllowedOrigins, would also be said to lack it: that follows
+			// from the fault already listed, and goes with it.
+			if missing := p.Code == rule.CodeMalformedXML && p.Value == ""; missing && unread[p.Rule] {
+				continue
+			}
+			rep.Problems = append(rep.Problems, p)
+		}
 		rep.Found = Analyse(c)
 	}
 	rep.S3.Accepted = len(rep.Problems) == 0

@@ -9,7 +9,7 @@ import (
 )
 
 // TestDocumentListsEveryFault checks that a fault at the schema level (a
-// MaxAgeSeconds that is not a number, V4) does not hide the faults of
+// MaxAgeSeconds that is not a number, V7) does not hide the faults of
 // content that follow it (V10 method case and PATCH, V11 two wildcards):
 // lint lists them all, the one S3 answers with first.
 func TestDocumentListsEveryFault(t *testing.T) {
@@ -35,5 +35,24 @@ func TestDocumentListsEveryFault(t *testing.T) {
 	}
 	if rep.S3.Accepted || len(rep.S3.Errors) != len(want) {
 		t.Errorf("verdict %+v, want refused with %d errors", rep.S3, len(want))
+	}
+}
+
+// TestDocumentMisspeltElement checks that a misspelt required element
+// (a JSON key or an XML element that S3's schema does not know, V4) is
+// listed once, not again as the element the rule then lacks (V6).
+func TestDocumentMisspeltElement(t *testing.T) {
+	for _, doc := range []string{
+		`[{"AllowedMethods": ["GET"], "AllowedOrigin": ["https://a.example.com"]}]`,
+		`<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod><AllowedOrigins>https://a.example.com</AllowedOrigins></CORSRule></CORSConfiguration>`,
+	} {
+		c, err := rule.Decode([]byte(doc))
+		rep := Document("cors", c, err)
+		if len(rep.Problems) != 1 || rep.Problems[0].Code != rule.CodeMalformedXML {
+			for _, p := range rep.Problems {
+				t.Logf("%+v", *p)
+			}
+			t.Errorf("%s: %d faults, want the misspelt element alone", doc, len(rep.Problems))
+		}
 	}
 }
