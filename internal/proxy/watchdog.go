@@ -34,8 +34,13 @@ func watchdogOf(ctx context.Context) *watchdog {
 	return d
 }
 
-// responded tells the watchdog that the response header arrived.
-func (d *watchdog) responded() { d.waiting.Store(false) }
+// responded tells the watchdog that the response header arrived. Its
+// arrival is progress: a tick between it and the first read of the body
+// must not take the wait that just ended for a stall.
+func (d *watchdog) responded() {
+	d.progress.Add(1)
+	d.waiting.Store(false)
+}
 
 // moved counts one read of either body as progress.
 func (d *watchdog) moved() { d.progress.Add(1) }
