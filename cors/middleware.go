@@ -133,9 +133,10 @@ func WithCacheSafeVary() Option {
 //
 // # Actual requests
 //
-// A request resolved to [Unavailable], preflight or not, gets 503
-// ServiceUnavailable with S3's XML error document, in the form of a refused
-// preflight, and never reaches the handler.
+// A preflight, or a request with an Origin, resolved to [Unavailable] gets
+// 503 ServiceUnavailable with S3's XML error document, in the form of a
+// refused preflight, and never reaches the handler. A request without
+// Origin is not a CORS request and reaches the handler as below.
 //
 // A request other than OPTIONS without an Origin header (or with an empty
 // one, D7) is not a CORS request (W1, R1): it is passed to the handler
@@ -290,12 +291,10 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if origin == "" { // W1, R1
 		if m.opts.cacheSafeVary {
-			p, _ := m.resolver.ResolveCORS(r)
-			if p.isUnavailable() {
-				m.unavailable(w, r, p)
-				return
-			}
-			if p.enabled() {
+			// A bucket whose configuration is not known yet may have
+			// one: its answers vary by Origin too. The request is not a
+			// CORS request, so it goes to the handler all the same.
+			if p, _ := m.resolver.ResolveCORS(r); p.enabled() || p.isUnavailable() {
 				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
 				base.sink().add(fieldVary, headerOrigin)
 				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})

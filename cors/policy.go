@@ -80,8 +80,9 @@ func MissingBucket() *Policy { return missingBucket }
 // request: 503 ServiceUnavailable with S3's XML error document, which
 // clients and SDKs retry, rather than anything that would say the bucket
 // has no configuration. [Policy.Evaluate] gives that answer for every
-// request, preflight or not, and [Middleware] sends it without calling the
-// handler for every request it resolves the policy of.
+// request, preflight or not, and [Middleware] sends it, without calling
+// the handler, to preflights and to requests with an Origin; a request
+// without Origin is not a CORS request and reaches the handler.
 func Unavailable() *Policy { return unavailable }
 
 // Compile validates c as PutBucketCors would and compiles it. The error, if
