@@ -113,11 +113,16 @@ func (s *Store) PutBucketCors(ctx context.Context, bucket string, header http.He
 	if err == nil {
 		err = s.PutContext(ctx, bucket, c)
 	}
-	if rep, ok := backendFailed(err); ok {
-		return rep
-	}
 	if re := (*rule.Error)(nil); errors.As(err, &re) {
 		return failed(re.Status, rule.ErrorDocument{Code: re.Code, Message: re.Message})
+	}
+	if err != nil {
+		// The Backend may have made the change all the same: a bucket
+		// deleted meanwhile must not keep it, as below.
+		if !s.exists(bucket) {
+			_ = s.DeleteContext(ctx, bucket)
+		}
+		return failed(http.StatusInternalServerError, rule.ErrorDocument{Code: codeInternalError, Message: messageInternalError})
 	}
 	// A deletion of the bucket between the existence check and the store
 	// would otherwise leave the configuration behind for a later bucket of
