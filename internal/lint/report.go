@@ -2,6 +2,7 @@ package lint
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/s3cors/s3cors/rule"
 )
@@ -61,7 +62,9 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 	if joined, ok := err.(interface{ Unwrap() []error }); ok {
 		faults = joined.Unwrap()
 	}
-	unread := map[int]bool{} // rules with an element or key that was not read
+	// The elements a rule has under a name S3 does not read, such as a
+	// misspelt AllowedOrigins: rule index → element, normalised.
+	unread := map[int]map[string]bool{}
 	for _, f := range faults {
 		if f == nil {
 			continue
@@ -70,7 +73,15 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 		if !errors.As(f, &re) {
 			re = &rule.Error{Code: rule.CodeMalformedXML, Message: "The XML you provided was not well-formed or did not validate against our published schema", Status: 400, Rule: -1, Detail: f.Error()}
 		}
-		unread[re.Rule] = true
+		if name := re.Element; re.Code == rule.CodeMalformedXML {
+			if name == "" {
+				name = re.Value // JSON names the unknown key as the value
+			}
+			if unread[re.Rule] == nil {
+				unread[re.Rule] = map[string]bool{}
+			}
+			unread[re.Rule][elementName(name)] = true
+		}
 		rep.Problems = append(rep.Problems, re)
 	}
 	if c != nil {
@@ -79,7 +90,7 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 			// A rule whose element could not be read, such as a misspelt
 			// AllowedOrigins, would also be said to lack it: that follows
 			// from the fault already listed, and goes with it.
-			if missing := p.Code == rule.CodeMalformedXML && p.Value == ""; missing && unread[p.Rule] {
+			if missing := p.Code == rule.CodeMalformedXML && p.Value == ""; missing && unread[p.Rule][elementName(p.Element)] {
 				continue
 			}
 			rep.Problems = append(rep.Problems, p)
@@ -101,6 +112,12 @@ func Document(name string, c *rule.Configuration, err error) *Report {
 		})
 	}
 	return rep
+}
+
+// elementName is the name of an element or key, in any case and number:
+// AllowedOrigins, allowedOrigin and AllowedOrigin are one.
+func elementName(name string) string {
+	return strings.TrimSuffix(strings.ToLower(name), "s")
 }
 
 // index is a rule index for JSON: nil for the whole document (-1).

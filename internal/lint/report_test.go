@@ -56,3 +56,27 @@ func TestDocumentMisspeltElement(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentMisspeltElementHidesNothingElse checks that a fault in a
+// rule hides only the "missing" problem of the element it misspells: a
+// rule that also lacks AllowedMethod is still said to (V6).
+func TestDocumentMisspeltElementHidesNothingElse(t *testing.T) {
+	for _, doc := range []string{
+		`{"CORSRules":[{"AllowedOrigins":["https://a.example"],"ExposeHeader":["ETag"]}]}`,
+		`{"CORSRules":[{"AllowedOrigins":["https://a.example"],"MaxAgeSeconds":"abc"}]}`,
+		`<CORSConfiguration><CORSRule><AllowedOrigin>https://a.example</AllowedOrigin><ExposeHeadr>ETag</ExposeHeadr></CORSRule></CORSConfiguration>`,
+	} {
+		c, err := rule.Decode([]byte(doc))
+		rep := Document("cors", c, err)
+		found := false
+		for _, p := range rep.Problems {
+			found = found || p.Element == "AllowedMethod" && p.Value == ""
+		}
+		if !found || len(rep.Problems) != 2 {
+			for _, p := range rep.Problems {
+				t.Logf("%+v", *p)
+			}
+			t.Errorf("%s: %d faults, want the fault and the missing AllowedMethod", doc, len(rep.Problems))
+		}
+	}
+}
