@@ -75,8 +75,10 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 		cfg.Secrets = map[string]string{id: secret}
 		cfg.Credentials = sigv4.Credentials{AccessKeyID: id, SecretAccessKey: secret, SessionToken: hooks.getenv("AWS_SESSION_TOKEN")}
 	}
-	if _, err := proxy.New(cfg); err != nil { // the upstream checked before the store is opened
+	if p, err := proxy.New(cfg); err != nil { // the upstream checked before the store is opened
 		return usageError(e, "proxy", err.Error(), "see 's3cors help proxy'")
+	} else {
+		p.Close()
 	}
 	if *data != "" {
 		*data = e.path(*data)
@@ -100,6 +102,7 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 	synced := make(chan struct{})
 	go func() { _ = p.Store().Sync(syncCtx); close(synced) }()
 	defer func() { stopSync(); <-synced }()
+	go warnWhileLoading(syncCtx, e, p, store.where)
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -119,4 +122,23 @@ func runProxyWith(e *env, args []string, hooks proxyHooks) int {
 		hooks.listening(ln.Addr())
 	}
 	return untilStopped(e, "proxy", ctx, srv, ln, done)
+}
+
+// warnWhileLoading says once, after a few seconds, that the configurations
+// are still being loaded, such as from an etcd that cannot be reached, so
+// that 503 answers to preflights have a visible cause.
+func warnWhileLoading(ctx context.Context, e *env, p *proxy.Proxy, where string) {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for deadline := time.Now().Add(5 * time.Second); !p.Store().Ready(); {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if now.After(deadline) {
+				fmt.Fprintf(e.stderr, "s3cors: warning: the configurations are not loaded yet (%s): preflights and ?cors calls get 503 until they are\n", where)
+				return
+			}
+		}
+	}
 }
