@@ -288,7 +288,7 @@ func TestStalledTransfers(t *testing.T) {
 		for _, method := range []string{http.MethodGet, http.MethodPut} {
 			res, body := do(t, request{method: method, url: srv.URL + "/photos/x", body: "data"})
 			if res.StatusCode != 200 || body != "done" {
-				t.Errorf("%s answered after three idle periods: %d %q, want 200: the ResponseHeader timeout bounds that wait", method, res.StatusCode, body)
+				t.Errorf("%s answered after three idle periods: %d %q %v, want 200 \"done\": the ResponseHeader timeout bounds that wait", method, res.StatusCode, body, res.Header)
 			}
 		}
 	})

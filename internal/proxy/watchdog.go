@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -23,6 +24,9 @@ type watchdog struct {
 	timer    *time.Timer
 	cancel   context.CancelCauseFunc
 	w        http.ResponseWriter // the client's, for its deadlines
+
+	mu      sync.Mutex // orders a tick that cuts off with stop
+	stopped bool       // the request is answered
 }
 
 // watchdogKey is the context key of a request's watchdog.
@@ -61,15 +65,28 @@ func (p *Proxy) watch(w http.ResponseWriter, r *http.Request) (*http.Request, *w
 	return r, d
 }
 
-// stop stops the watchdog and releases the request's context.
+// stop stops the watchdog and releases the request's context. A tick
+// running at the same moment neither cuts off nor arms another tick, which
+// would otherwise set deadlines on a connection that has moved on to the
+// client's next request.
 func (d *watchdog) stop() {
+	d.mu.Lock()
+	d.stopped = true
+	d.mu.Unlock()
 	d.timer.Stop()
 	d.cancel(context.Canceled)
 }
 
 // tick runs every idle period: it cuts the request off when nothing moved
-// since the last one.
+// since the last one. Once the request is answered it does nothing, and
+// arms no further tick: the client's connection may already carry the
+// client's next request.
 func (d *watchdog) tick() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.stopped {
+		return
+	}
 	if n := d.progress.Load(); n != d.seen || d.waiting.Load() {
 		d.seen = n
 		d.timer.Reset(d.idle)
