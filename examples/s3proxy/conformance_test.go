@@ -1,22 +1,16 @@
 package s3proxy_test
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/s3cors/s3cors/conformance"
+	"github.com/s3cors/s3cors/examples/internal/sdktest"
 	"github.com/s3cors/s3cors/internal/proxy"
 	"github.com/s3cors/s3cors/internal/sigv4"
 )
@@ -30,25 +24,7 @@ const accessKey, secretKey = "AKIDPROXYTEST", "proxy-test-secret"
 
 // signer signs a request as the AWS SDK for Go v2 does, with the SHA-256 of
 // its body.
-func signer() func(*http.Request) error {
-	s := v4.NewSigner()
-	creds := aws.Credentials{AccessKeyID: accessKey, SecretAccessKey: secretKey}
-	return func(r *http.Request) error {
-		var body []byte
-		if r.Body != nil {
-			b, err := io.ReadAll(r.Body)
-			if err != nil {
-				return err
-			}
-			body = b
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		sum := sha256.Sum256(body)
-		payload := hex.EncodeToString(sum[:])
-		r.Header.Set("X-Amz-Content-Sha256", payload)
-		return s.SignHTTP(r.Context(), creds, r, payload, "s3", "us-east-1", time.Now())
-	}
-}
+func signer() func(*http.Request) error { return sdktest.Signer(accessKey, secretKey) }
 
 // startProxy runs the proxy in front of upstream on loopback.
 func startProxy(t *testing.T, upstream string) *httptest.Server {

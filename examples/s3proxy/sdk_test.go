@@ -1,7 +1,6 @@
 package s3proxy_test
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/smithy-go"
 
+	"github.com/s3cors/s3cors/examples/internal/sdktest"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 )
 
@@ -37,7 +36,7 @@ func TestSDKThroughProxy(t *testing.T) {
 	if _, err := client.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); apiCode(err) != "NoSuchCORSConfiguration" {
+	if _, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); sdktest.ErrorCode(err) != "NoSuchCORSConfiguration" {
 		t.Fatalf("GetBucketCors before any: %v", err)
 	}
 	rules := []types.CORSRule{{
@@ -97,29 +96,17 @@ func TestSDKThroughProxy(t *testing.T) {
 	if _, err := client.DeleteBucketCors(ctx, &s3.DeleteBucketCorsInput{Bucket: bucket}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); apiCode(err) != "NoSuchCORSConfiguration" {
+	if _, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); sdktest.ErrorCode(err) != "NoSuchCORSConfiguration" {
 		t.Errorf("GetBucketCors after DeleteBucketCors: %v", err)
 	}
 	// A wrong secret is refused by the proxy on ?cors, by the upstream
 	// elsewhere.
 	wrong := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(accessKey, "wrong", "")})
-	if _, err := wrong.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); apiCode(err) != "SignatureDoesNotMatch" {
+	if _, err := wrong.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: bucket}); sdktest.ErrorCode(err) != "SignatureDoesNotMatch" {
 		t.Errorf("GetBucketCors with a wrong secret: %v", err)
 	}
-	if _, err := wrong.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("a/cat.txt")}); apiCode(err) != "SignatureDoesNotMatch" {
+	if _, err := wrong.GetObject(ctx, &s3.GetObjectInput{Bucket: bucket, Key: aws.String("a/cat.txt")}); sdktest.ErrorCode(err) != "SignatureDoesNotMatch" {
 		t.Errorf("GetObject with a wrong secret: %v", err)
 	}
-}
-
-// apiCode returns the S3 error code of err, or a description.
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if err != nil {
-		return "not an API error: " + err.Error()
-	}
-	return ""
 }

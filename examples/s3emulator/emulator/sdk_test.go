@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/s3cors/s3cors/examples/internal/sdktest"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 )
 
@@ -68,7 +69,7 @@ func TestSDKRoundTrip(t *testing.T) {
 
 	// No configuration yet: the SDK sees S3's error code.
 	_, err := client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("site")})
-	if code := errorCode(err); code != "NoSuchCORSConfiguration" {
+	if code := sdktest.ErrorCode(err); code != "NoSuchCORSConfiguration" {
 		t.Fatalf("GetBucketCors without configuration: error code %q (%v), want NoSuchCORSConfiguration", code, err)
 	}
 
@@ -132,7 +133,7 @@ func TestSDKRoundTrip(t *testing.T) {
 		}
 	}
 	_, err = client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("site")})
-	if code := errorCode(err); code != "NoSuchCORSConfiguration" {
+	if code := sdktest.ErrorCode(err); code != "NoSuchCORSConfiguration" {
 		t.Fatalf("GetBucketCors after delete: error code %q, want NoSuchCORSConfiguration", code)
 	}
 	// The bucket survived DeleteBucketCors (gofakes3 alone would delete it).
@@ -191,7 +192,7 @@ func TestSDKValidationErrors(t *testing.T) {
 			{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}},
 		}},
 	})
-	if code := errorCode(err); code != "NoSuchBucket" {
+	if code := sdktest.ErrorCode(err); code != "NoSuchBucket" {
 		t.Errorf("PutBucketCors on a missing bucket: %q, want NoSuchBucket", code)
 	}
 	if e.BucketCORS("site") != nil {
@@ -365,7 +366,7 @@ func TestBackendCORSHeadersRemoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = client.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: aws.String("plain")})
-	if code := errorCode(err); code != "NoSuchCORSConfiguration" {
+	if code := sdktest.ErrorCode(err); code != "NoSuchCORSConfiguration" {
 		t.Errorf("re-created bucket: %q, want NoSuchCORSConfiguration", code)
 	}
 }
@@ -438,17 +439,6 @@ func TestDigests(t *testing.T) {
 			t.Errorf("%s: %q: got %d %s, want %d %s", tc.header, tc.value, resp.StatusCode, body, tc.status, tc.code)
 		}
 	}
-}
-
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if err != nil {
-		return "not an API error: " + err.Error()
-	}
-	return ""
 }
 
 func wantHeaders(t *testing.T, what string, resp *http.Response, want map[string]string) {

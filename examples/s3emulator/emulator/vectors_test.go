@@ -1,20 +1,13 @@
 package emulator_test
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
 	"github.com/s3cors/s3cors/conformance"
+	"github.com/s3cors/s3cors/examples/internal/sdktest"
 	"github.com/s3cors/s3cors/examples/s3emulator/emulator"
 )
 
@@ -47,23 +40,7 @@ func TestConformanceWithAuth(t *testing.T) {
 	e := emulator.New(emulator.WithCredentials("", map[string]string{key: secret}))
 	srv := httptest.NewServer(e)
 	defer srv.Close()
-	signer := v4.NewSigner()
-	creds := aws.Credentials{AccessKeyID: key, SecretAccessKey: secret}
-	sign := func(r *http.Request) error {
-		var body []byte
-		if r.Body != nil {
-			b, err := io.ReadAll(r.Body)
-			if err != nil {
-				return err
-			}
-			body = b
-			r.Body = io.NopCloser(bytes.NewReader(body))
-		}
-		sum := sha256.Sum256(body)
-		payload := hex.EncodeToString(sum[:])
-		r.Header.Set("X-Amz-Content-Sha256", payload)
-		return signer.SignHTTP(r.Context(), creds, r, payload, "s3", "us-east-1", time.Now())
-	}
+	sign := sdktest.Signer(key, secret)
 	conformance.Run(t, conformance.Target{URL: srv.URL, Client: srv.Client(), Sign: sign, Vectors: os.DirFS(vectorsDir)})
 
 	// Unsigned, the same calls are refused: the run above proves signing,
