@@ -45,6 +45,13 @@ func start(t *testing.T, args ...string) *emulatorProcess {
 	}
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(os.Environ(), envRunMain+"="+strings.Join(append([]string{"-addr", "127.0.0.1:0"}, args...), "\n"))
+	return run(t, cmd)
+}
+
+// run starts cmd, a command that runs the emulator, and waits until it
+// listens.
+func run(t *testing.T, cmd *exec.Cmd) *emulatorProcess {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package s3proxy_test
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"net/http"
@@ -26,12 +27,26 @@ type proxyProcess struct {
 	url string
 }
 
+// buildS3cors builds the s3cors command into a directory of the test's and
+// returns its path.
+func buildS3cors(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "s3cors")
+	if out, err := exec.Command("go", "build", "-C", "../../cmd/s3cors", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building s3cors: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // startProxyProcess starts the built command with args and waits for the
-// URL it prints.
+// URL it prints. What the proxy writes to its standard error is logged
+// when the test fails.
 func startProxyProcess(t *testing.T, bin string, args ...string) *proxyProcess {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"proxy", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+accessKey, "AWS_SECRET_ACCESS_KEY="+secretKey, "AWS_REGION=us-east-1")
+	stderr := new(bytes.Buffer) // written by the command's copier until Wait returns
+	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +54,13 @@ func startProxyProcess(t *testing.T, bin string, args ...string) *proxyProcess {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() && stderr.Len() > 0 {
+			t.Logf("s3cors proxy %s wrote:\n%s", strings.Join(args, " "), stderr)
+		}
+	})
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -54,6 +75,32 @@ func startProxyProcess(t *testing.T, bin string, args ...string) *proxyProcess {
 		t.Fatal("s3cors proxy printed no URL")
 	}
 	return nil
+}
+
+// send sends a request signed with the proxy's key, with the Content-MD5
+// PutBucketCors needs (V1) when there is a body, and fails the test unless
+// it succeeds (2xx).
+func (p *proxyProcess) send(t *testing.T, method, path, body string) {
+	t.Helper()
+	req, err := http.NewRequest(method, p.url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		sum := md5.Sum([]byte(body))
+		req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+	}
+	if err := signer()(req); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		t.Fatalf("%s %s: %s", method, path, res.Status)
+	}
 }
 
 // kill ends the process with SIGKILL, as a crash would.
@@ -94,37 +141,14 @@ func TestProxyKeepsStateAcrossKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the s3cors command")
 	}
-	bin := filepath.Join(t.TempDir(), "s3cors")
-	if out, err := exec.Command("go", "build", "-C", "../../cmd/s3cors", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("building s3cors: %v\n%s", err, out)
-	}
+	bin := buildS3cors(t)
 	upstream := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
 	defer upstream.Close()
 	data := t.TempDir()
 
 	first := startProxyProcess(t, bin, "--upstream", upstream.URL, "--data", data)
-	sign := signer()
-	send := func(method, path, body string) {
-		t.Helper()
-		req, _ := http.NewRequest(method, first.url+path, strings.NewReader(body))
-		if body != "" {
-			sum := md5.Sum([]byte(body))
-			req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
-		}
-		if err := sign(req); err != nil {
-			t.Fatal(err)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s %s: %s", method, path, res.Status)
-		}
-	}
-	send(http.MethodPut, "/photos", "")
-	send(http.MethodPut, "/photos?cors", `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>`+
+	first.send(t, http.MethodPut, "/photos", "")
+	first.send(t, http.MethodPut, "/photos?cors", `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>`+
 		`<AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod></CORSRule></CORSConfiguration>`)
 	before := first.preflight(t)
 	if !strings.HasPrefix(before, "200 ") {
