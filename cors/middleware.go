@@ -297,13 +297,13 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() || p.isUnavailable() {
 				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
 				base.sink().add(fieldVary, headerOrigin)
-				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})
+				m.observe(r, &Result{fields: fieldSet{vals: *base.vals, set: base.set}})
 				m.next.ServeHTTP(cw, r)
 				base.apply()
 				return
 			}
 		}
-		m.observe(r, Result{})
+		m.observe(r, &Result{})
 		m.next.ServeHTTP(w, r)
 		return
 	}
@@ -340,9 +340,9 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // observe shows res to the observer, if any (see [WithObserver]).
-func (m *handler) observe(r *http.Request, res Result) {
+func (m *handler) observe(r *http.Request, res *Result) {
 	if m.opts.observer != nil {
-		m.opts.observer(r, res)
+		m.opts.observer(r, *res)
 	}
 }
 
@@ -430,7 +430,7 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 			res.Error.RequestID, res.Error.HostID = requestID, hostID
 		}
 	}
-	m.observe(r, *res)
+	m.observe(r, res)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		w.WriteHeader(status)
