@@ -36,25 +36,27 @@ import (
 // were requested, and an error message that quotes the request.
 func (p *Policy) Evaluate(req Request) Result {
 	var res Result
-	p.evaluate(&req, &res, nil)
+	p.evaluate(&req, &res, res.fields.sink(), nil)
 	return res
 }
 
 // evaluate is Evaluate into a zero Result that the caller provides, which
-// spares the middleware copying Results around. A preflight's
+// spares the middleware copying Results around, with the values of the
+// answer's fields put into fs, which the middleware points at the memory
+// it sends them from; fs's set must be res's. A preflight's
 // Access-Control-Allow-Headers value is written into the unused capacity of
 // scratch when it fits there (see requestheaders.JoinInto).
-func (p *Policy) evaluate(req *Request, res *Result, scratch []byte) {
+func (p *Policy) evaluate(req *Request, res *Result, fs fieldSink, scratch []byte) {
 	if p.isUnavailable() {
 		res.Preflight = req.Method == http.MethodOptions
 		refuse(res, http.StatusServiceUnavailable, codeServiceUnavailable, messageServiceUnavailable, "", "")
 		return
 	}
 	if req.Method == http.MethodOptions {
-		p.preflight(req, res, scratch)
+		p.preflight(req, res, fs, scratch)
 		return
 	}
-	if i := p.actual(req, p.originRules(req.Origin), res.fields.sink()); i >= 0 {
+	if i := p.actual(req, p.originRules(req.Origin), fs); i >= 0 {
 		res.Matched, res.Rule = true, i
 	}
 }
@@ -84,7 +86,7 @@ func (p *Policy) actual(req *Request, origins wildcard.RuleSet, fs fieldSink) in
 	return i
 }
 
-func (p *Policy) preflight(req *Request, res *Result, scratch []byte) {
+func (p *Policy) preflight(req *Request, res *Result, fs fieldSink, scratch []byte) {
 	res.Preflight = true
 	switch {
 	case req.Origin == "": // P1, D7
@@ -111,7 +113,7 @@ func (p *Policy) preflight(req *Request, res *Result, scratch []byte) {
 		return
 	}
 	res.Status, res.Matched, res.Rule = http.StatusOK, true, i // P6
-	p.allow(i, req, allowHeaders, res.fields.sink())
+	p.allow(i, req, allowHeaders, fs)
 }
 
 // methodOrOptions is the Method element of a 403 refusal (D8).

@@ -1,7 +1,6 @@
 package cors
 
 import (
-	"math/bits"
 	"net/http"
 	"sync"
 
@@ -267,9 +266,11 @@ type handler struct {
 // preflightValues holds, in one allocation, the header values of a
 // preflight's answer and room for its Access-Control-Allow-Headers value,
 // so that the lists browsers usually send cost no allocation of their own.
-// Each value is set to a one-element slice of vals, and no two answers
-// share a preflightValues. The sizes make one 144-byte allocation, the
-// same as the values alone would take with a separate small string.
+// The evaluation writes an accepted preflight's fields straight into vals,
+// field f into vals[f]; a refusal, which has none, uses vals for its other
+// fields. Each value is set to a one-element slice of vals, and no two
+// answers share a preflightValues. The sizes make one 144-byte allocation,
+// the same as the values alone would take with a separate small string.
 type preflightValues struct {
 	vals  [fieldCount]string
 	names [32]byte
@@ -297,13 +298,13 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if p, _ := m.resolver.ResolveCORS(r); p.enabled() || p.isUnavailable() {
 				cw, base := wrap(w, true, false) // not a CORS request: nothing to strip
 				base.sink().add(fieldVary, headerOrigin)
-				m.observe(r, Result{fields: fieldSet{vals: *base.vals, set: base.set}})
+				m.observe(r, &Result{fields: fieldSet{vals: *base.vals, set: base.set}})
 				m.next.ServeHTTP(cw, r)
 				base.apply()
 				return
 			}
 		}
-		m.observe(r, Result{})
+		m.observe(r, &Result{})
 		m.next.ServeHTTP(w, r)
 		return
 	}
@@ -340,9 +341,9 @@ func (m *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // observe shows res to the observer, if any (see [WithObserver]).
-func (m *handler) observe(r *http.Request, res Result) {
+func (m *handler) observe(r *http.Request, res *Result) {
 	if m.opts.observer != nil {
-		m.opts.observer(r, res)
+		m.opts.observer(r, *res)
 	}
 }
 
@@ -352,23 +353,34 @@ func (m *handler) preflight(w http.ResponseWriter, r *http.Request, origin strin
 	req := requestOf(r, origin, target)
 	pv := new(preflightValues)
 	var res Result
-	p.evaluate(&req, &res, pv.names[:0])
+	p.evaluate(&req, &res, fieldSink{&pv.vals, &res.fields.set}, pv.names[:0])
 	m.answer(w, r, p, &res, pv)
 }
 
 // unavailable answers a request other than a preflight to an [Unavailable]
 // bucket, which never reaches the handler.
 func (m *handler) unavailable(w http.ResponseWriter, r *http.Request, p *Policy) {
+	pv := new(preflightValues)
 	var res Result
-	p.evaluate(&Request{Method: r.Method}, &res, nil)
-	m.answer(w, r, p, &res, new(preflightValues))
+	p.evaluate(&Request{Method: r.Method}, &res, fieldSink{&pv.vals, &res.fields.set}, nil)
+	m.answer(w, r, p, &res, pv)
 }
 
 // answer sends res, the answer to a request that does not reach the
 // handler: an accepted or refused preflight, or a request to an
-// unavailable bucket. pv holds the values it sets.
+// unavailable bucket. The values of res's fields are in pv.vals (see
+// preflightValues), which holds the other values it sets too when there
+// is room.
 func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res *Result, pv *preflightValues) {
 	status := res.Status
+	h := w.Header()
+	if len(h) != 0 {
+		stripAccessControl(h)
+	}
+	setFields(h, &pv.vals, res.fields.set)
+	if res.fields.set != 0 && m.opts.observer != nil {
+		res.fields.vals = pv.vals
+	}
 
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()
 	// D13: S3 closes the connection after a 400. Only HTTP/1 has a
@@ -376,7 +388,7 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 	// to shut the whole connection, with every other stream on it, down.
 	closeConn := status == http.StatusBadRequest && r.ProtoMajor == 1
 	ids := status != http.StatusOK || m.opts.requestIDs != nil
-	n := bits.OnesCount16(res.fields.set)
+	n := 0
 	if res.Error.Code != "" {
 		n++
 	}
@@ -389,20 +401,13 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 	if ids {
 		n += 2
 	}
-	h := w.Header()
-	fresh := len(h) == 0 // nothing to strip or merge with
-	if !fresh {
-		stripAccessControl(h)
-	}
-	vals := pv.vals[:0] // one backing array for every value set
-	if n > len(pv.vals) {
+	var vals []string // one backing array for the other values
+	switch {
+	case n == 0:
+	case res.fields.set == 0: // a refusal: pv.vals holds no field
+		vals = pv.vals[:0]
+	default: // an accepted preflight with request IDs
 		vals = make([]string, 0, n)
-	}
-	for f := range fieldCount {
-		if res.fields.set&(1<<f) != 0 {
-			vals = append(vals, res.fields.vals[f])
-			setField(h, fieldNames[f], vals[len(vals)-1:len(vals):len(vals)], fresh)
-		}
 	}
 	if res.Error.Code != "" {
 		vals = append(vals, xmlContentType)
@@ -410,7 +415,7 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 	}
 	if vary {
 		vals = append(vals, varyValue)
-		setField(h, headerVary, vals[len(vals)-1:len(vals):len(vals)], fresh)
+		setField(h, headerVary, vals[len(vals)-1:len(vals):len(vals)])
 	}
 	if closeConn {
 		vals = append(vals, "close")
@@ -430,7 +435,7 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 			res.Error.RequestID, res.Error.HostID = requestID, hostID
 		}
 	}
-	m.observe(r, *res)
+	m.observe(r, res)
 
 	if status == http.StatusOK { // P6: empty body, no Content-Type
 		w.WriteHeader(status)

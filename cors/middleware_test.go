@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -338,6 +339,10 @@ func TestMiddlewareRequestIDs(t *testing.T) {
 				t.Errorf("%d: X-Amz-Id-2 %q", resp.StatusCode, got)
 			}
 		}
+		if resp, _ := mwServe(h, ok()); resp.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" || resp.Header.Get("Vary") != mwVaryS3 {
+			t.Errorf("accepted preflight with request IDs lost its CORS fields: %v", resp.Header)
+		}
+		calls--
 		mwServe(h, mwRequest("GET", "/k", "Origin", "https://app.example.com"))
 		if calls != 2 {
 			t.Errorf("hook called %d times, want 2 (preflights only)", calls)
@@ -978,6 +983,47 @@ func TestMiddlewareFlushUnsupported(t *testing.T) {
 // TestMiddlewarePreflightOuterHeaders checks that a preflight answer
 // replaces the Access-Control-* fields an outer handler put into the header
 // map and merges its Vary (P6, H7).
+// TestMiddlewareValuesOwnMemory checks that every header value the
+// middleware sets is a slice of its own, of capacity one: a handler or an
+// outer middleware that appends to one field or rewrites its value changes
+// no other field, and no other response.
+func TestMiddlewareValuesOwnMemory(t *testing.T) {
+	h := mwPolicy(t, mwConfig).Handler(mwOK, cors.WithRequestIDs(func(*http.Request) (string, string) { return "REQ", "HOST" }))
+	for _, tt := range []struct {
+		name string
+		req  func() *http.Request
+	}{
+		{"P6/preflight", func() *http.Request {
+			return mwRequest("OPTIONS", "/k", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT",
+				"Access-Control-Request-Headers", "content-type")
+		}},
+		{"P5/refused-preflight", func() *http.Request {
+			return mwRequest("OPTIONS", "/k", "Origin", "https://evil.example.org", "Access-Control-Request-Method", "PUT")
+		}},
+		{"R4/actual", func() *http.Request { return mwRequest("GET", "/k", "Origin", "https://app.example.com") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			first, second := httptest.NewRecorder(), httptest.NewRecorder()
+			h.ServeHTTP(first, tt.req())
+			want := first.Header().Clone()
+			h.ServeHTTP(second, tt.req())
+			got := second.Header()
+			for name, vals := range got {
+				if cap(vals) != 1 {
+					t.Errorf("%s: capacity %d, want 1", name, cap(vals))
+				}
+				vals[0] = "changed"
+				got[name] = append(vals, "appended")
+			}
+			for name, vals := range first.Header() {
+				if !slices.Equal(vals, want[name]) {
+					t.Errorf("changing the second response changed the first one's %s: %q, was %q", name, vals, want[name])
+				}
+			}
+		})
+	}
+}
+
 func TestMiddlewarePreflightOuterHeaders(t *testing.T) {
 	h := mwPolicy(t, mwConfig).Handler(mwOK)
 	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

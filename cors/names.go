@@ -60,13 +60,23 @@ const (
 	xmlContentType    = "application/xml"
 )
 
+// The canonical names of the CORS response fields.
+const (
+	headerAllowOrigin      = "Access-Control-Allow-Origin"
+	headerAllowMethods     = "Access-Control-Allow-Methods"
+	headerAllowHeaders     = "Access-Control-Allow-Headers"
+	headerExposeHeaders    = "Access-Control-Expose-Headers"
+	headerMaxAge           = "Access-Control-Max-Age"
+	headerAllowCredentials = "Access-Control-Allow-Credentials"
+)
+
 // fieldNames maps a field to its canonical name.
 var fieldNames = [fieldCount]string{
-	fieldAllowOrigin:      "Access-Control-Allow-Origin",
-	fieldAllowMethods:     "Access-Control-Allow-Methods",
-	fieldAllowHeaders:     "Access-Control-Allow-Headers",
-	fieldExposeHeaders:    "Access-Control-Expose-Headers",
-	fieldMaxAge:           "Access-Control-Max-Age",
-	fieldAllowCredentials: "Access-Control-Allow-Credentials",
+	fieldAllowOrigin:      headerAllowOrigin,
+	fieldAllowMethods:     headerAllowMethods,
+	fieldAllowHeaders:     headerAllowHeaders,
+	fieldExposeHeaders:    headerExposeHeaders,
+	fieldMaxAge:           headerMaxAge,
+	fieldAllowCredentials: headerAllowCredentials,
 	fieldVary:             headerVary,
 }

@@ -139,17 +139,11 @@ func (w *responseWriter) apply() {
 	}
 	w.applied = true
 	h := w.ResponseWriter.Header()
-	fresh := len(h) == 0 // nothing to strip or merge with
-	if w.strip && !fresh {
+	if w.strip && len(h) != 0 {
 		stripAccessControl(h)
 	}
-	if w.vals == nil {
-		return
-	}
-	for f := range fieldCount {
-		if w.set&(1<<f) != 0 {
-			setField(h, fieldNames[f], w.vals[f:f+1:f+1], fresh)
-		}
+	if w.vals != nil {
+		setFields(h, w.vals, w.set)
 	}
 }
 
@@ -238,13 +232,48 @@ func stripAccessControl(h http.Header) {
 	}
 }
 
+// setFields sets the fields of set in h, field f to vals[f:f+1], a
+// one-element slice that no other response uses (see setField). Into an
+// empty header map, where there is nothing to merge with, it writes them
+// one after the other, which is most of its calls and measurably faster
+// than a loop over the fields.
+func setFields(h http.Header, vals *[fieldCount]string, set uint16) {
+	if len(h) != 0 {
+		for f := range fieldCount {
+			if set&(1<<f) != 0 {
+				setField(h, fieldNames[f], vals[f:f+1:f+1])
+			}
+		}
+		return
+	}
+	if set&(1<<fieldAllowOrigin) != 0 {
+		h[headerAllowOrigin] = vals[fieldAllowOrigin : fieldAllowOrigin+1 : fieldAllowOrigin+1]
+	}
+	if set&(1<<fieldAllowMethods) != 0 {
+		h[headerAllowMethods] = vals[fieldAllowMethods : fieldAllowMethods+1 : fieldAllowMethods+1]
+	}
+	if set&(1<<fieldAllowHeaders) != 0 {
+		h[headerAllowHeaders] = vals[fieldAllowHeaders : fieldAllowHeaders+1 : fieldAllowHeaders+1]
+	}
+	if set&(1<<fieldExposeHeaders) != 0 {
+		h[headerExposeHeaders] = vals[fieldExposeHeaders : fieldExposeHeaders+1 : fieldExposeHeaders+1]
+	}
+	if set&(1<<fieldMaxAge) != 0 {
+		h[headerMaxAge] = vals[fieldMaxAge : fieldMaxAge+1 : fieldMaxAge+1]
+	}
+	if set&(1<<fieldAllowCredentials) != 0 {
+		h[headerAllowCredentials] = vals[fieldAllowCredentials : fieldAllowCredentials+1 : fieldAllowCredentials+1]
+	}
+	if set&(1<<fieldVary) != 0 {
+		h[headerVary] = vals[fieldVary : fieldVary+1 : fieldVary+1]
+	}
+}
+
 // setField sets the field name of h to slot, a one-element slice that no
 // other response uses. A Vary field is merged with the Vary h holds (see
-// mergeVary); any other field replaces what h holds. fresh says that h was
-// empty before the middleware began to set fields, so that there is
-// nothing to merge with.
-func setField(h http.Header, name string, slot []string, fresh bool) {
-	if !fresh && name == headerVary {
+// mergeVary); any other field replaces what h holds.
+func setField(h http.Header, name string, slot []string) {
+	if name == headerVary {
 		mergeVary(h, slot)
 		return
 	}

@@ -49,8 +49,12 @@ func JoinInto(scratch []byte, lines []string) (names string, ok bool) {
 		return "", true
 	}
 	if len(lines) == 1 {
-		if names, ok := joinPlain(scratch, lines[0]); ok {
+		names, buf, ok := joinPlain(scratch, lines[0])
+		if ok {
 			return names, true
+		}
+		if buf != nil {
+			scratch = buf
 		}
 	}
 	count, size := 0, 0
@@ -106,39 +110,56 @@ func bufferOf(scratch []byte, n int) []byte {
 
 // joinPlain is Join for the line browsers send: names in lower case
 // separated by single commas, without white space or empty items, such as
-// "content-type,x-amz-date". It reports false for any other line, which
-// Join then reads the general way.
-func joinPlain(scratch []byte, line string) (string, bool) {
-	commas := 0
+// "content-type,x-amz-date". It reads the line once, copying it into buf
+// with a space after each comma, and reports false for any other line,
+// which Join then reads the general way, into buf again: the general form
+// of a line is never longer than this one.
+func joinPlain(scratch []byte, line string) (names string, buf []byte, ok bool) {
+	commas := strings.Count(line, ",")
+	if commas >= MaxCount || line == "" {
+		return "", nil, false
+	}
+	buf = bufferOf(scratch, len(line)+commas)
+	n, afterComma := 0, true // a leading comma would make an empty item
 	for i := 0; i < len(line); i++ {
-		switch c := line[i]; {
-		case c == ',':
-			if i == 0 || i == len(line)-1 || line[i-1] == ',' {
-				return "", false
+		c := line[i]
+		switch byteClass[c] {
+		case plainByte:
+			buf[n] = c
+			n++
+			afterComma = false
+			continue
+		case commaByte:
+			if !afterComma {
+				buf[n], buf[n+1] = ',', ' '
+				n += 2
+				afterComma = true
+				continue
 			}
-			commas++
-		case c == ' ' || c == '\t' || 'A' <= c && c <= 'Z':
-			return "", false
 		}
+		return "", buf[:0], false
 	}
-	if commas >= MaxCount {
-		return "", false
+	if afterComma { // a trailing comma
+		return "", buf[:0], false
 	}
-	buf := bufferOf(scratch, len(line)+commas)
-	n := 0
-	for rest := line; ; {
-		i := strings.IndexByte(rest, ',')
-		if i < 0 {
-			copy(buf[n:], rest)
-			break
-		}
-		n += copy(buf[n:], rest[:i])
-		buf[n], buf[n+1] = ',', ' '
-		n += 2
-		rest = rest[i+1:]
-	}
-	return unsafe.String(&buf[0], len(buf)), true
+	return unsafe.String(&buf[0], len(buf)), nil, true
 }
+
+// The classes of the bytes of a line for joinPlain: an upper-case letter,
+// a space or a tab needs the general reading.
+const (
+	plainByte = iota
+	commaByte
+	otherByte
+)
+
+var byteClass = func() (class [256]uint8) {
+	for c := 'A'; c <= 'Z'; c++ {
+		class[c] = otherByte
+	}
+	class[' '], class['\t'], class[','] = otherByte, otherByte, commaByte
+	return class
+}()
 
 // cut splits s at its first comma and returns the element before it,
 // trimmed of spaces and tabs, and the rest after the comma ("" when s has

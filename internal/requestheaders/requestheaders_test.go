@@ -70,6 +70,21 @@ func TestJoinInto(t *testing.T) {
 	}
 }
 
+// TestJoinIntoAllocations checks that JoinInto allocates nothing when the
+// names fit into scratch, and once when they do not, even for a line that
+// the plain reading gives up on half-way (upper case after a first name).
+func TestJoinIntoAllocations(t *testing.T) {
+	for _, line := range []string{"content-type,x-amz-date", "content-type,X-Amz-Date", "a, b"} {
+		var scratch [32]byte
+		if n := testing.AllocsPerRun(100, func() { JoinInto(scratch[:0], []string{line}) }); n != 0 {
+			t.Errorf("JoinInto(32 bytes, %q): %v allocations, want 0", line, n)
+		}
+		if n := testing.AllocsPerRun(100, func() { JoinInto(nil, []string{line}) }); n != 1 {
+			t.Errorf("JoinInto(nil, %q): %v allocations, want 1", line, n)
+		}
+	}
+}
+
 func FuzzJoin(f *testing.F) {
 	f.Add("content-type,x-amz-date", "")
 	f.Add("A, b ,,\t", "c")

@@ -91,7 +91,7 @@ func FuzzHeaderIndex(f *testing.F) {
 			return
 		}
 		name = toLower(name)
-		among := RuleSet{mask & 7, 0}
+		among := RuleSet{lo: mask & 7}
 		var want RuleSet
 		for i, list := range rules {
 			for _, p := range list {
