@@ -4,6 +4,7 @@
 package preflighttest
 
 import (
+	"context"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -30,12 +31,26 @@ func Allowed(origin string) string {
 	return "200 OK, Access-Control-Allow-Origin: " + origin
 }
 
+// answerWithin bounds the wait for one answer, so that a server that
+// holds a preflight instead of answering fails the test, rather than
+// hanging it until go test's own timeout.
+const answerWithin = 10 * time.Second
+
 // Verdict sends a preflight for a PUT from origin to url and returns the
 // status and, for a 200, the Access-Control-Allow-Origin field, or else the
-// Content-Type and the S3 error's code and message.
+// Content-Type and the S3 error's code and message. It fails the test when
+// no answer has come within 10 s.
 func Verdict(t testing.TB, url, origin string) string {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodOptions, url, nil)
+	return verdictWithin(t, url, origin, answerWithin)
+}
+
+// verdictWithin is Verdict waiting at most within for the answer.
+func verdictWithin(t testing.TB, url, origin string, within time.Duration) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodOptions, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +58,7 @@ func Verdict(t testing.TB, url, origin string) string {
 	req.Header.Set("Access-Control-Request-Method", http.MethodPut)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("preflight from %s to %s: %v", origin, url, err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
@@ -61,12 +76,13 @@ func Verdict(t testing.TB, url, origin string) string {
 }
 
 // Await sends the preflight of [Verdict] until its verdict is want, polling
-// every 25 ms, and fails the test when it is still another after within.
+// every 25 ms, and fails the test when it is still another after within,
+// or when an answer does not come before that.
 func Await(t testing.TB, url, origin, want string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
-		got := Verdict(t, url, origin)
+		got := verdictWithin(t, url, origin, max(time.Until(deadline), 100*time.Millisecond))
 		if got == want {
 			return
 		}
