@@ -49,12 +49,8 @@ func JoinInto(scratch []byte, lines []string) (names string, ok bool) {
 		return "", true
 	}
 	if len(lines) == 1 {
-		names, buf, ok := joinPlain(scratch, lines[0])
-		if ok {
+		if names, ok := joinPlain(scratch, lines[0]); ok {
 			return names, true
-		}
-		if buf != nil {
-			scratch = buf
 		}
 	}
 	count, size := 0, 0
@@ -110,16 +106,21 @@ func bufferOf(scratch []byte, n int) []byte {
 
 // joinPlain is Join for the line browsers send: names in lower case
 // separated by single commas, without white space or empty items, such as
-// "content-type,x-amz-date". It reads the line once, copying it into buf
-// with a space after each comma, and reports false for any other line,
-// which Join then reads the general way, into buf again: the general form
-// of a line is never longer than this one.
-func joinPlain(scratch []byte, line string) (names string, buf []byte, ok bool) {
+// "content-type,x-amz-date". It reads the line once, copying it with a
+// space after each comma, and reports false for any other line, which Join
+// then reads the general way. When the copy would not fit into scratch, it
+// checks the line first, so that a line it gives up on costs no memory:
+// the general form may fit where this one does not.
+func joinPlain(scratch []byte, line string) (string, bool) {
 	commas := strings.Count(line, ",")
 	if commas >= MaxCount || line == "" {
-		return "", nil, false
+		return "", false
 	}
-	buf = bufferOf(scratch, len(line)+commas)
+	size := len(line) + commas
+	if cap(scratch)-len(scratch) < size && !isPlain(line) {
+		return "", false
+	}
+	buf := bufferOf(scratch, size)
 	n, afterComma := 0, true // a leading comma would make an empty item
 	for i := 0; i < len(line); i++ {
 		c := line[i]
@@ -137,12 +138,31 @@ func joinPlain(scratch []byte, line string) (names string, buf []byte, ok bool) 
 				continue
 			}
 		}
-		return "", buf[:0], false
+		return "", false // buf is in scratch, which the general way may use
 	}
 	if afterComma { // a trailing comma
-		return "", buf[:0], false
+		return "", false
 	}
-	return unsafe.String(&buf[0], len(buf)), nil, true
+	return unsafe.String(&buf[0], len(buf)), true
+}
+
+// isPlain reports whether joinPlain reads line, without copying it.
+func isPlain(line string) bool {
+	afterComma := true
+	for i := 0; i < len(line); i++ {
+		switch byteClass[line[i]] {
+		case plainByte:
+			afterComma = false
+		case commaByte:
+			if afterComma {
+				return false
+			}
+			afterComma = true
+		default:
+			return false
+		}
+	}
+	return !afterComma
 }
 
 // The classes of the bytes of a line for joinPlain: an upper-case letter,
