@@ -1,6 +1,7 @@
 package cors
 
 import (
+	"math/bits"
 	"net/http"
 	"sync"
 
@@ -377,10 +378,10 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 	if len(h) != 0 {
 		stripAccessControl(h)
 	}
-	setFields(h, &pv.vals, res.fields.set)
 	if res.fields.set != 0 && m.opts.observer != nil {
-		res.fields.vals = pv.vals
+		res.fields.vals = pv.vals // S3's answer, before a Vary merge rewrites its value
 	}
+	setFields(h, &pv.vals, res.fields.set)
 
 	vary := status != http.StatusOK && m.opts.cacheSafeVary && p.enabled()
 	// D13: S3 closes the connection after a 400. Only HTTP/1 has a
@@ -406,7 +407,9 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 	case n == 0:
 	case res.fields.set == 0: // a refusal: pv.vals holds no field
 		vals = pv.vals[:0]
-	default: // an accepted preflight with request IDs
+	case bits.OnesCount16(res.fields.set) > int(fieldCount)-2:
+		// An accepted preflight with request IDs, without the slots of
+		// two fields it does not send to hold them (see below).
 		vals = make([]string, 0, n)
 	}
 	if res.Error.Code != "" {
@@ -428,9 +431,20 @@ func (m *handler) answer(w http.ResponseWriter, r *http.Request, p *Policy, res 
 		} else {
 			requestID, hostID = requestid.New()
 		}
-		vals = append(vals, requestID, hostID)
-		h[headerRequestID] = vals[len(vals)-2 : len(vals)-1 : len(vals)-1]
-		h[headerHostID] = vals[len(vals)-1 : len(vals) : len(vals)]
+		if vals == nil {
+			// An accepted preflight: the IDs take the slots of pv.vals
+			// of two fields it does not send.
+			free := ^res.fields.set
+			i := bits.TrailingZeros16(free)
+			j := bits.TrailingZeros16(free &^ (1 << i))
+			pv.vals[i], pv.vals[j] = requestID, hostID
+			h[headerRequestID] = pv.vals[i : i+1 : i+1]
+			h[headerHostID] = pv.vals[j : j+1 : j+1]
+		} else {
+			vals = append(vals, requestID, hostID)
+			h[headerRequestID] = vals[len(vals)-2 : len(vals)-1 : len(vals)-1]
+			h[headerHostID] = vals[len(vals)-1 : len(vals) : len(vals)]
+		}
 		if res.Error.Code != "" { // the error document repeats them
 			res.Error.RequestID, res.Error.HostID = requestID, hostID
 		}

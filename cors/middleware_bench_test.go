@@ -148,6 +148,49 @@ func TestMiddlewareAllocations(t *testing.T) {
 	}
 }
 
+// TestMiddlewareRequestIDsAllocations checks that WithRequestIDs costs an
+// accepted preflight no allocation of its own when its answer leaves two
+// fields unsent, whose room holds the IDs, and one when it sends six or
+// seven fields; the answer's one allocation is counted too.
+func TestMiddlewareRequestIDsAllocations(t *testing.T) {
+	if mwRace {
+		t.Skip("the race detector changes allocation counts")
+	}
+	ids := cors.WithRequestIDs(func(*http.Request) (string, string) { return "REQ", "HOST" })
+	for _, tc := range []struct {
+		name, config, acrh string
+		allocs             float64
+	}{
+		{"four-fields", `{"CORSRules": [{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"]}]}`, "", 1},
+		{"five-fields", `{"CORSRules": [{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"],
+			"AllowedHeaders": ["*"]}]}`, "content-type", 1},
+		{"six-fields", `{"CORSRules": [{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"],
+			"AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"]}]}`, "content-type", 2},
+		{"seven-fields", `{"CORSRules": [{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"],
+			"AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 60}]}`, "content-type", 2},
+	} {
+		h := mwPolicy(t, tc.config).Handler(mwBenchInner, ids)
+		hdr := []string{"Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"}
+		if tc.acrh != "" {
+			hdr = append(hdr, "Access-Control-Request-Headers", tc.acrh)
+		}
+		req := mwRequest("OPTIONS", "/k", hdr...)
+		w := &mwDiscardWriter{h: make(http.Header)}
+		h.ServeHTTP(w, req)
+		if w.status != http.StatusOK || w.h.Get("X-Amz-Request-Id") != "REQ" || w.h.Get("X-Amz-Id-2") != "HOST" ||
+			w.h.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+			t.Fatalf("%s: %d %v", tc.name, w.status, w.h)
+		}
+		allocs := testing.AllocsPerRun(200, func() {
+			w.reset()
+			h.ServeHTTP(w, req)
+		})
+		if allocs != tc.allocs {
+			t.Errorf("%s: %.1f allocations per preflight, want %.0f", tc.name, allocs, tc.allocs)
+		}
+	}
+}
+
 // TestMiddlewareLongRequestHeaders checks a preflight whose
 // Access-Control-Allow-Headers value is longer than the room kept for it in
 // the answer's one allocation: it costs a second one and is answered the

@@ -81,6 +81,31 @@ func TestMiddlewareObserver(t *testing.T) {
 	}
 }
 
+// TestMiddlewareObserverOuterVary checks that the observer is shown S3's
+// answer (H7), as Evaluate gives it, not the Vary line the middleware
+// merged with the one an outer handler had set.
+func TestMiddlewareObserverOuterVary(t *testing.T) {
+	p := mwPolicy(t, mwConfig)
+	var got cors.Result
+	h := p.Handler(mwOK, cors.WithObserver(func(_ *http.Request, res cors.Result) { got = res }))
+	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Vary", "Accept-Encoding")
+		h.ServeHTTP(w, r)
+	})
+	for _, r := range []*http.Request{
+		mwRequest("OPTIONS", "/k", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"),
+		mwRequest("GET", "/k", "Origin", "https://app.example.com"),
+	} {
+		resp, _ := mwServe(outer, r)
+		if want := "Accept-Encoding, " + mwVaryS3; resp.Header.Get("Vary") != want {
+			t.Errorf("%s: Vary on the wire %q, want %q", r.Method, resp.Header.Get("Vary"), want)
+		}
+		if got.Get("Vary") != mwVaryS3 {
+			t.Errorf("%s: the observer's Vary %q, want S3's %q", r.Method, got.Get("Vary"), mwVaryS3)
+		}
+	}
+}
+
 // TestMiddlewareObserverCacheSafeVary checks that a request without Origin
 // that gets Vary: Origin (WithCacheSafeVary) is reported with that field.
 func TestMiddlewareObserverCacheSafeVary(t *testing.T) {

@@ -980,9 +980,6 @@ func TestMiddlewareFlushUnsupported(t *testing.T) {
 	}
 }
 
-// TestMiddlewarePreflightOuterHeaders checks that a preflight answer
-// replaces the Access-Control-* fields an outer handler put into the header
-// map and merges its Vary (P6, H7).
 // TestMiddlewareValuesOwnMemory checks that every header value the
 // middleware sets is a slice of its own, of capacity one: a handler or an
 // outer middleware that appends to one field or rewrites its value changes
@@ -1024,6 +1021,9 @@ func TestMiddlewareValuesOwnMemory(t *testing.T) {
 	}
 }
 
+// TestMiddlewarePreflightOuterHeaders checks that a preflight answer
+// replaces the Access-Control-* fields an outer handler put into the header
+// map and merges its Vary (P6, H7).
 func TestMiddlewarePreflightOuterHeaders(t *testing.T) {
 	h := mwPolicy(t, mwConfig).Handler(mwOK)
 	outer := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
