@@ -3,7 +3,6 @@ package bucket_test
 import (
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/cors"
+	"github.com/s3cors/s3cors/internal/procstat"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -288,24 +288,8 @@ func BenchmarkStoreMemoryShared(b *testing.B) {
 	b.ReportMetric(perBucket, "B/bucket")
 	b.ReportMetric(perBucket*1e6/(1<<20), "MiB/1M-buckets")
 	debug.FreeOSMemory() // resident: what the heap holds, not the garbage of parsing
-	b.ReportMetric(float64(residentBytes())/(1<<20), "MiB-resident")
+	b.ReportMetric(float64(procstat.ResidentBytes())/(1<<20), "MiB-resident")
 	runtime.KeepAlive(store)
-}
-
-// residentBytes returns the resident set size of the process, or 0 where
-// /proc does not tell.
-func residentBytes() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // BenchmarkStorePut measures putting and deleting one bucket's

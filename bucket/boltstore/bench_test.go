@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 	"github.com/s3cors/s3cors/bucket"
 	"github.com/s3cors/s3cors/bucket/boltstore"
+	"github.com/s3cors/s3cors/internal/procstat"
 	"github.com/s3cors/s3cors/rule"
 )
 
@@ -105,7 +105,7 @@ func BenchmarkColdStart(b *testing.B) {
 			b.ResetTimer()
 			var elapsed, cpu time.Duration
 			for range b.N {
-				start, startCPU := time.Now(), cpuTime()
+				start, startCPU := time.Now(), procstat.CPUTime()
 				be, err := boltstore.Open(dir)
 				if err != nil {
 					b.Fatal(err)
@@ -118,7 +118,7 @@ func BenchmarkColdStart(b *testing.B) {
 					time.Sleep(100 * time.Microsecond)
 				}
 				elapsed += time.Since(start)
-				cpu += cpuTime() - startCPU
+				cpu += procstat.CPUTime() - startCPU
 				b.StopTimer()
 				if store.Get(bucketName(n-1)) == nil {
 					b.Fatal("the last bucket was not loaded")
@@ -130,7 +130,7 @@ func BenchmarkColdStart(b *testing.B) {
 				debug.FreeOSMemory()
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
-				b.ReportMetric(float64(residentBytes())/(1<<20), "MiB-resident")
+				b.ReportMetric(float64(procstat.ResidentBytes())/(1<<20), "MiB-resident")
 				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MiB-heap")
 				runtime.KeepAlive(store)
 				b.StartTimer()
@@ -178,31 +178,4 @@ func BenchmarkPut(b *testing.B) {
 	slices.Sort(latencies)
 	b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "ms-p50")
 	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "ms-p99")
-}
-
-// cpuTime returns the processor time the process has used, user and
-// system: on a busy machine it tells what a load costs from how long it
-// waited for a processor.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// residentBytes returns the resident set size of the process, or 0 where
-// /proc does not tell.
-func residentBytes() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
