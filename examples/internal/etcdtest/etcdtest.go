@@ -13,10 +13,12 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/s3cors/s3cors/internal/testport"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
@@ -201,19 +203,19 @@ func (g *gate) close() {
 	g.wg.Wait()
 }
 
-// freePorts returns n loopback addresses, host:port, whose ports were free
-// a moment ago: the listeners that found them are closed only once all n
-// are found, so that the n differ.
+// freePorts returns n loopback addresses, host:port, whose ports were
+// free a moment ago and lie below the ephemeral range (see
+// testport.Free), so that no connection takes them while the member is
+// down.
 func freePorts(t testing.TB, n int) []string {
 	t.Helper()
-	addrs := make([]string, 0, n)
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatalf("etcdtest: finding a free port: %v", err)
-		}
-		defer ln.Close()
-		addrs = append(addrs, ln.Addr().String())
+	ports, err := testport.Free(n)
+	if err != nil {
+		t.Fatalf("etcdtest: finding free ports: %v", err)
+	}
+	addrs := make([]string, n)
+	for i, p := range ports {
+		addrs[i] = "127.0.0.1:" + strconv.Itoa(p)
 	}
 	return addrs
 }

@@ -6,7 +6,6 @@ package etcdtest
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/s3cors/s3cors/internal/testport"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
 )
@@ -38,10 +38,11 @@ func (m Member) PeerURL() string {
 	return "http://127.0.0.1:" + strconv.Itoa(m.PeerPort)
 }
 
-// Cluster returns the members of a cluster of n on free loopback ports,
+// Cluster returns the members of a cluster of n on free loopback ports
+// (see testport.Free),
 // with data directories under dir.
 func Cluster(dir string, n int) ([]Member, error) {
-	ports, err := FreePorts(2 * n)
+	ports, err := testport.Free(2 * n) // kept across restarts: not from the ephemeral range
 	if err != nil {
 		return nil, err
 	}
@@ -60,20 +61,6 @@ func Cluster(dir string, n int) ([]Member, error) {
 		members[i].Cluster = strings.Join(peers, ",")
 	}
 	return members, nil
-}
-
-// FreePorts returns n loopback ports that were free a moment ago.
-func FreePorts(n int) ([]int, error) {
-	ports := make([]int, 0, n)
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		defer ln.Close()
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 // Start starts the member in this process and waits until it serves.
